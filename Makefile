@@ -1,0 +1,55 @@
+# Two commands: `make run` sets everything up and serves the app; `make test` sets up and runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test bench setup setup-dev db translations extract-messages clean
+
+run: setup db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup-dev
+	@set -e; for bench in tests/perf/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench; done
+
+setup: $(VENV)/.installed instance/config.py translations
+
+setup-dev: setup $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# A random secret key, written once and never committed (instance/ is ignored by git).
+instance/config.py:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_hex(32)))" > $@
+	chmod 600 $@
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+
+translations: $(COMPILED)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# For developers: refresh the catalogues after changing UI strings, then translate the new entries.
+extract-messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,29 @@
+"""HTTP and CLI: blueprints, forms and commands on top of the domain in `inventory`."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_all(app: Flask) -> None:
+    """Attach the database, the extensions, the blueprints and the CLI to the app."""
+    import inventory.models  # noqa: F401  (every table registered before migrations look)
+    from inventory.db import configure_sqlite, db
+
+    from . import admin, auth, cli, errors, i18n, main, navigation, security
+    from .extensions import csrf, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    for module in (main, auth, admin):
+        app.register_blueprint(module.bp)
+    cli.init_app(app)

@@ -1,0 +1,76 @@
+"""Forms for managing accounts and the organisation's settings."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, URL
+
+from inventory.accounts import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Role
+
+from ..forms import CleanStringField, NumberField
+
+ROLE_CHOICES = [
+    (Role.ADMIN.value, _l("Administrator")),
+    (Role.STAFF.value, _l("Staff")),
+    (Role.VOLUNTEER.value, _l("Volunteer")),
+    (Role.SCHOOL.value, _l("School contact")),
+]
+LOCALE_CHOICES = [("ja", "日本語"), ("en", "English")]
+
+
+def _password_field(label):
+    return PasswordField(label, validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+                         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+class UserEditForm(FlaskForm):
+    """What an admin may change on an account."""
+
+    display_name = CleanStringField(_l("Name shown"), validators=[Optional(), Length(max=100)])
+    email = CleanStringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254), Email()])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+
+
+class UserCreateForm(UserEditForm):
+    """A new account: the fields above plus a user name and a first password."""
+
+    username = CleanStringField(
+        _l("User name"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
+        description=_l("Letters, digits and . _ - @ only."))
+    password = _password_field(_l("First password"))
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password set by an admin."""
+
+    password = _password_field(_l("New password"))
+
+
+class SettingsForm(FlaskForm):
+    """The organisation's settings."""
+
+    org_name = CleanStringField(_l("Organisation name"), validators=[DataRequired(), Length(max=100)])
+    consultation_phone = CleanStringField(_l("Consultation phone"), validators=[DataRequired(), Length(max=30)])
+    hours = CleanStringField(_l("Opening hours"), validators=[Optional(), Length(max=100)])
+    line_contact = CleanStringField(_l("LINE ID or URL"), validators=[Optional(), Length(max=100)])
+    email_contact = CleanStringField(_l("Consultation e-mail"), validators=[Optional(), Length(max=254), Email()])
+    cafe_text = CleanStringField(_l("Drop-in cafe"), validators=[Optional(), Length(max=300)])
+    public_base_url = CleanStringField(
+        _l("Public address of this site"),
+        validators=[Optional(), Length(max=200), URL(require_tld=False)],
+        description=_l("Used in printed QR codes, e.g. https://pack.example.jp"))
+    sender_name = CleanStringField(_l("Sender name on parcels"), validators=[Optional(), Length(max=100)],
+                                   description=_l("Shown on address labels and packing slips."))
+    pads_per_pack = NumberField(_l("Pads per pack"), validators=[DataRequired(), NumberRange(1, 1000)])
+    retention_days = NumberField(
+        _l("Days to keep names and addresses"), validators=[DataRequired(), NumberRange(1, 3650)],
+        description=_l("Counted from when the pack was sent or the request was closed."))
+
+
+class TargetsForm(FlaskForm):
+    """The fiscal-year targets (目標値)."""
+
+    packs_placed = NumberField(_l("Packs placed at locations"), validators=[Optional(), NumberRange(0, 10**9)])
+    packs_sent = NumberField(_l("Packs mailed or handed over"), validators=[Optional(), NumberRange(0, 10**9)])
+    placement_locations = NumberField(_l("Placement locations"), validators=[Optional(), NumberRange(0, 10**9)])
+    support_page_scans = NumberField(_l("Support page scans"), validators=[Optional(), NumberRange(0, 10**9)])

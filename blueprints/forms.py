@@ -1,0 +1,53 @@
+"""Fields and checks shared by every form: NFKC numbers, clean text."""
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import ValidationError
+
+CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def nfkc(value):
+    """Normalise full-width digits, letters and hyphens (２０ → 20) and trim."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field):
+    """Refuse control and unassigned characters (newlines are allowed in multi-line text)."""
+    if any(unicodedata.category(ch) in CONTROL_CATEGORIES and ch not in "\r\n\t"
+           for ch in field.data or ""):
+        raise ValidationError(_l("Please remove the special characters."))
+
+
+class CleanStringField(StringField):
+    """A text field that is NFKC-normalised, trimmed and free of control characters."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["filters"] = [*kwargs.get("filters", ()), nfkc]
+        super().__init__(label, [*(validators or ()), no_control_characters], **kwargs)
+
+
+class NumberField(IntegerField):
+    """A whole-number field that accepts full-width digits and says clearly what is wrong."""
+
+    def process_formdata(self, valuelist):
+        """Parse the typed number after NFKC normalisation; commas are ignored."""
+        if not valuelist:
+            return
+        raw = nfkc(valuelist[0]).replace(",", "")
+        if raw == "":
+            self.data = None
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Please enter a whole number.")) from None
+
+
+class CsrfOnlyForm(FlaskForm):
+    """A form with no fields but the CSRF token, for buttons that POST."""

@@ -1,0 +1,2 @@
+"""Imports every module that defines tables, so the metadata (and migrations) see them all."""
+from . import accounts, settings  # noqa: F401

@@ -1,0 +1,148 @@
+"""Shared fixtures: an app on a migrated database (SQLite, and PostgreSQL when configured)."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from inventory.passwords import use_fast_hashing
+
+use_fast_hashing()
+
+PASSWORD = "correct-horse-battery"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        not TEST_DATABASE_URL, reason="TEST_DATABASE_URL is not set: PostgreSQL pass skipped")),
+]
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test database in SQLAlchemy's psycopg 3 form."""
+    url = TEST_DATABASE_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_app(database_url: str, **config):
+    """Create a testing app on the given database."""
+    from app import create_app
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                       "WTF_CSRF_ENABLED": False, "PRIVACY_PURGE_DAILY": False, **config})
+
+
+def migrate_up(database_url: str) -> None:
+    """Bring a database to the newest migration, the way `flask db upgrade` does."""
+    from flask_migrate import upgrade
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        from inventory.db import db
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request, tmp_path_factory):
+    """A migrated database per backend; returns a callable giving a clean URL per test."""
+    if request.param == "sqlite":
+        template = tmp_path_factory.mktemp("sqlite") / "template.db"
+        migrate_up(f"sqlite:///{template}")
+
+        def fresh(tmp_path):
+            target = tmp_path / "test.db"
+            shutil.copyfile(template, target)
+            return f"sqlite:///{target}"
+        fresh.backend = "sqlite"
+        return fresh
+
+    url = postgres_url()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    migrate_up(url)
+    with engine.connect() as conn:
+        tables = [name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"]
+    truncate = sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+
+    def fresh(tmp_path):
+        with engine.begin() as conn:
+            conn.execute(truncate)
+        return url
+    fresh.backend = "postgresql"
+    yield fresh
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database, tmp_path):
+    """A clean, migrated database for one test."""
+    return database(tmp_path)
+
+
+@pytest.fixture
+def app(database_url):
+    """The app on a clean database, inside an app context."""
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        from inventory.db import db
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create users through the real service: make_user(role, username=None, **kwargs)."""
+    from inventory import accounts
+    counter = iter(range(1, 10_000))
+
+    def make(role="staff", username=None, password=PASSWORD, **kwargs):
+        return accounts.create_user(username or f"{role}{next(counter)}", password, role, **kwargs)
+    return make
+
+
+class AuthActions:
+    """Sign a test client in and out, like flaskr's `auth` fixture."""
+
+    def __init__(self, client, make_user):
+        self._client, self._make_user = client, make_user
+
+    def login(self, username, password=PASSWORD, remember=False):
+        """Sign in through the login form."""
+        return self._client.post("/login", data={"login": username, "password": password,
+                                                 "remember": "y" if remember else ""})
+
+    def login_as(self, role, **kwargs):
+        """Create a user with this role and sign in as them; return the user."""
+        user = self._make_user(role, **kwargs)
+        response = self.login(user.username)
+        assert response.status_code == 302, response.data[:500]
+        return user
+
+    def logout(self):
+        """Sign out through the form."""
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, make_user):
+    """Sign-in helper for the test client."""
+    return AuthActions(client, make_user)
