@@ -145,7 +145,7 @@ def _check_password_rules(password: str) -> None:
 def _check_username(username: str) -> None:
     if not username or len(username) > MAX_NAME_LENGTH:
         raise InvalidValue("username length", field="username", maximum=MAX_NAME_LENGTH)
-    if any(not (ch.isalnum() or ch in "._-@") for ch in username):
+    if any(not (ch.isascii() and (ch.isalnum() or ch in "._-@")) for ch in username):
         raise InvalidValue("username characters", field="username")
 
 

@@ -1,11 +1,14 @@
 """Shared fixtures: an app on a migrated database (SQLite, and PostgreSQL when configured)."""
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from inventory.passwords import use_fast_hashing
 
@@ -29,11 +32,31 @@ def postgres_url() -> str:
     return url
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as on a real server.
+
+    Without this a request would reuse the test's app context, and with it `g` (Flask-Login's
+    cached user) and the database session, hiding bugs a real server would show.
+    """
+
+    def open(self, *args, **kwargs):
+        """Send the request from an empty context; afterwards the test's session reads afresh."""
+        from inventory.db import db
+        if has_app_context():
+            db.session.rollback()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.rollback()
+        return response
+
+
 def make_app(database_url: str, **config):
     """Create a testing app on the given database."""
     from app import create_app
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                       "WTF_CSRF_ENABLED": False, "PRIVACY_PURGE_DAILY": False, **config})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "WTF_CSRF_ENABLED": False, "PRIVACY_PURGE_DAILY": False, **config})
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def migrate_up(database_url: str) -> None:
@@ -58,7 +81,8 @@ def database(request, tmp_path_factory):
             shutil.copyfile(template, target)
             return f"sqlite:///{target}"
         fresh.backend = "sqlite"
-        return fresh
+        yield fresh
+        return
 
     url = postgres_url()
     engine = sa.create_engine(url)

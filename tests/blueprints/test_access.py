@@ -1,0 +1,77 @@
+"""The access matrix: every route × every role (and anonymous) gets exactly what it should.
+
+Every URL rule of the app must be listed in ACCESS, so a new page cannot appear unclassified.
+"""
+import pytest
+
+from inventory.accounts import Role
+
+PUBLIC = "public"
+ANY = {"admin", "staff", "volunteer", "school"}
+STAFF = {"admin", "staff"}
+ADMIN = {"admin"}
+
+# endpoint: who may use it (PUBLIC: everyone, signed in or not).
+ACCESS = {
+    "static": PUBLIC,
+    "main.healthz": PUBLIC,
+    "auth.login": PUBLIC,
+    "main.home": ANY,
+    "auth.logout": ANY,
+    "auth.change_password": ANY,
+    "auth.set_language": ANY,
+    "admin.users": ADMIN,
+    "admin.new_user": ADMIN,
+    "admin.edit_user": ADMIN,
+    "admin.reset_password": ADMIN,
+    "admin.toggle_active": ADMIN,
+    "admin.edit_settings": ADMIN,
+    "admin.edit_targets": ADMIN,
+}
+ROLES = [None, *[role.value for role in Role]]
+
+
+def url_args(endpoint: str, app) -> dict:
+    """Sample URL values for rules that take some."""
+    samples = {"user_id": 1, "filename": "style.css", "fiscal_year": 2026}
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    return {name: samples[name] for name in rule.arguments}
+
+
+def test_every_route_is_classified(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ACCESS) == set(), "add new routes to ACCESS"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_its_routes(app, make_user, role):
+    from flask import url_for
+
+    admin = make_user("admin")  # user id 1 exists for the admin.edit_user sample
+    client = app.test_client()
+    if role:
+        user = make_user(role)
+        client.post("/login", data={"login": user.username, "password": "correct-horse-battery"})
+    for rule in app.url_map.iter_rules():
+        allowed = ACCESS[rule.endpoint]
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **url_args(rule.endpoint, app))
+        method = "GET" if "GET" in rule.methods else "POST"
+        if rule.endpoint == "auth.logout":
+            continue  # checked below: it would end the session mid-matrix
+        response = client.open(url, method=method, data={})
+        where = f"{method} {url} as {role}"
+        if allowed == PUBLIC or (role and role in allowed):
+            assert response.status_code not in (401, 403), where
+            if not (rule.endpoint == "auth.login" and role):
+                assert not response.headers.get("Location", "").startswith("/login"), where
+        elif role is None:
+            assert response.status_code == 302 and "/login" in response.headers["Location"], where
+        else:
+            assert response.status_code == 403, where
+    assert admin.id == 1
+
+
+def test_logout_requires_sign_in(client):
+    response = client.post("/logout")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
