@@ -1,13 +1,35 @@
 """Clearly-marked demo data, so a fresh install has something to look at."""
 from __future__ import annotations
 
+import random
+from datetime import timedelta
+
 import sqlalchemy as sa
 
-from . import accounts, settings
+from . import accounts, catalog, operations, receipts, reversal, settings
 from .accounts import Role, User
-from .db import db
+from .db import db, utcnow
+from .ledger import stock_of
+from .stock_input import local_today, start_of_day_utc
 
 DEMO_ADMIN = "demo-admin"
+DEMO = "【デモ】"
+DEMO_NOTE = "デモデータ"
+
+STOREROOM = ("storeroom", "北見市女性支援センター 倉庫", "北海道北見市 (デモ住所)", "1階 倉庫", 0)
+PLACEMENTS = (
+    ("city_hall", "北見市役所 本庁舎", "北海道北見市大通西2丁目1", "2階 女子トイレ", 10),
+    ("city_hall", "北見市役所 本庁舎", "北海道北見市大通西2丁目1", "1階 女子トイレ", 10),
+    ("elementary_school", "北見市立ひまわり小学校", "北海道北見市 (デモ住所)", "保健室前 女子トイレ", 6),
+    ("elementary_school", "北見市立さくら小学校", "北海道北見市 (デモ住所)", "2階 女子トイレ", 6),
+    ("junior_high_school", "北見市立みなみ中学校", "北海道北見市 (デモ住所)", "1階 女子トイレ", 8),
+    ("junior_high_school", "北見市立ひがし中学校", "北海道北見市 (デモ住所)", "3階 女子トイレ", 8),
+    ("university", "日本赤十字北海道看護大学", "北海道北見市曙町664-1", "講義棟 1階 女子トイレ", 12),
+)
+DONORS = (("individual", ""), ("individual", "山田 花子"), ("company", "北見ドラッグ株式会社"),
+          ("group", "北見ロータリー女性の会"), ("school_drive", "北見市立みなみ中学校 生徒会"),
+          ("other", ""))
+VENDORS = ("オホーツク衛生用品", "北見紙工", "ホクレン商事")
 
 
 def database_is_empty() -> bool:
@@ -16,8 +38,8 @@ def database_is_empty() -> bool:
 
 
 def seed(admin_password: str) -> str:
-    """Create the demo admin and the demo organisation; return a one-line summary."""
-    accounts.create_user(DEMO_ADMIN, admin_password, Role.ADMIN, display_name="デモ管理者")
+    """Create the demo admin, the demo organisation and a year of stock; return a one-line summary."""
+    admin = accounts.create_user(DEMO_ADMIN, admin_password, Role.ADMIN, display_name="デモ管理者")
     settings.update_settings(
         org_name="【デモ】つながりパック北見",
         consultation_phone="0157-57-3190",
@@ -28,4 +50,61 @@ def seed(admin_password: str) -> str:
         public_base_url="http://127.0.0.1:5000",
         sender_name="【デモ】北見市女性支援事業",
     )
-    return "demo data created: 1 admin, organisation settings"
+    records = seed_stock(recorded_by=admin.id)
+    return (f"demo data created: 1 admin, organisation settings, {1 + len(PLACEMENTS)} locations, "
+            f"{records} stock records")
+
+
+def _location(kind, name, address, spot, target):
+    return catalog.create_location(kind, DEMO + name, address=address, spot=spot,
+                                   target_level=target, contact_note=DEMO_NOTE,
+                                   idempotency_key=None)
+
+
+def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 2026) -> int:
+    """Record a year of donations, purchases, assemblies and deliveries through the real services."""
+    rng = random.Random(seed)
+    pack, leaflet, package = catalog.ensure_default_items()
+    storeroom = _location(*STOREROOM)
+    points = [_location(*spec) for spec in PLACEMENTS]
+    today = local_today()
+    start = today - timedelta(days=30 * months)
+    count = 0
+    common = dict(recorded_by=recorded_by, idempotency_key=None)
+    for month in range(months):
+        month_start = start + timedelta(days=30 * month)
+        for _ in range(rng.randint(2, 4)):
+            kind, donor = rng.choice(DONORS)
+            receipts.receive_donation(
+                storeroom.id, month_start + timedelta(days=rng.randint(0, 9)),
+                [(pack.id, rng.choice((10, 15, 20, 30, 50)))], donor_kind=kind,
+                donor_name=DEMO + donor if donor else "", note=DEMO_NOTE, **common)
+            count += 1
+        receipts.record_purchase(
+            storeroom.id, month_start + timedelta(days=10),
+            [(pack.id, 40, 380), (leaflet.id, 200, 12)], vendor=DEMO + rng.choice(VENDORS),
+            funding="grant" if month % 4 else "own_funds", receipt_number=f"R-{month + 1:04d}",
+            note=DEMO_NOTE, **common)
+        count += 1
+        assembled_at = start_of_day_utc(month_start + timedelta(days=12)) + timedelta(hours=2)
+        operations.assemble_packages(storeroom.id, package.id, 60, occurred_at=assembled_at,
+                                     note=DEMO_NOTE, **common)
+        count += 1
+        for index, point in enumerate(points):
+            delivered_at = assembled_at + timedelta(days=2 + index % 5, hours=rng.randint(0, 6))
+            operations.transfer_stock(storeroom.id, point.id,
+                                      [(package.id, rng.randint(3, point.target_level))],
+                                      occurred_at=delivered_at, note=DEMO_NOTE, **common)
+            count += 1
+    # A few corrections, so history shows each kind of record.
+    last = start_of_day_utc(today) - timedelta(days=3)
+    operations.adjust_stock(storeroom.id, pack.id, -2, "damaged", occurred_at=last,
+                            note=DEMO + "水濡れ", **common)
+    operations.take_stock(storeroom.id, {leaflet.id: max(0, stock_of(storeroom.id, leaflet.id) - 5)},
+                          occurred_at=last + timedelta(hours=1), note=DEMO_NOTE, **common)
+    mistaken = receipts.receive_donation(storeroom.id, today - timedelta(days=2), [(pack.id, 100)],
+                                         donor_kind="other", note=DEMO + "二重入力", **common)
+    reversal.reverse_record(mistaken.record_id, note=DEMO + "二重入力の取消",
+                            occurred_at=utcnow() - timedelta(days=1), **common)
+    return count + 4
+
