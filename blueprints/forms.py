@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import ValidationError
 
 CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -51,3 +52,20 @@ class NumberField(IntegerField):
 
 class CsrfOnlyForm(FlaskForm):
     """A form with no fields but the CSRF token, for buttons that POST."""
+
+
+class OneTimeKeyForm(FlaskForm):
+    """A form that writes: it carries a one-time key, so sending it twice records once."""
+
+    idempotency_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A fresh key each time the form is shown; a resubmit of the same page keeps its key.
+        if not self.is_submitted() and not self.idempotency_key.data:
+            self.idempotency_key.data = uuid.uuid4().hex
+
+    def validate_idempotency_key(self, field):
+        """Refuse a write that arrives without its key (a forged or truncated form)."""
+        if not (8 <= len(field.data or "") <= 100):
+            raise ValidationError(_l("This form is incomplete. Please reload the page and try again."))

@@ -27,6 +27,9 @@ ACCESS = {
     "admin.toggle_active": ADMIN,
     "admin.edit_settings": ADMIN,
     "admin.edit_targets": ADMIN,
+    "public.location_page": PUBLIC,
+    "public.support": PUBLIC,
+    # stock.* (ledger pages)
 }
 ROLES = [None, *[role.value for role in Role]]
 

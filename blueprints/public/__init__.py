@@ -1,0 +1,35 @@
+"""The page behind every printed QR code: support for visitors, the location for volunteers.
+
+`/l/<code>` is printed on labels and placards that stay up for years: it must keep working,
+set no cookie for visitors, load nothing from elsewhere and store nothing about them.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+
+from inventory import scans
+from inventory.catalog import find_location_by_code
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/l/<code>")
+def location_page(code: str):
+    """Show the support page (visitors) or the location's page (signed-in staff and volunteers)."""
+    location = find_location_by_code(code)
+    if location is None:
+        return render_template("public/support.html", location=None, unknown=True), 404
+    if location.active:
+        scans.count_scan(location.id)
+    if current_user.is_authenticated and current_user.role != "school":
+        return render_template("public/location.html", location=location)
+    login_url = url_for("auth.login", next=request.path)
+    return render_template("public/support.html", location=location, unknown=False, login_url=login_url)
+
+
+@bp.route("/support")
+def support():
+    """The same support content without a location: the general QR on leaflet cards."""
+    return render_template("public/support.html", location=None, unknown=False,
+                           login_url=url_for("auth.login"))

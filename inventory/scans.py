@@ -1,0 +1,45 @@
+"""Anonymous counts of support-page scans: one number per location per Japanese calendar day."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import db, unit_of_work
+from .stock_input import local_today
+
+
+class SupportPageScan(db.Model):
+    """How often the support page of a location was opened on a day; nothing about who."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"))
+    scanned_on: Mapped[date]
+    count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.UniqueConstraint("location_id", "scanned_on", name="uq_support_page_scan_location_day"),
+        sa.CheckConstraint("count >= 0", name="count_not_negative"),
+    )
+
+
+def count_scan(location_id: int, on: date | None = None) -> None:
+    """Add one to the location's counter for the day, in one atomic upsert."""
+    on = on or local_today()
+    dialect = db.engine.dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SupportPageScan)
+    statement = insert.values(location_id=location_id, scanned_on=on, count=1).on_conflict_do_update(
+        index_elements=["location_id", "scanned_on"],
+        set_={"count": SupportPageScan.count + 1})
+    with unit_of_work() as session:
+        session.execute(statement)
+
+
+def scans_by_day(location_id: int, since: date, until: date) -> dict[date, int]:
+    """The counts of one location per day in [since, until]."""
+    rows = db.session.execute(sa.select(SupportPageScan.scanned_on, SupportPageScan.count).where(
+        SupportPageScan.location_id == location_id,
+        SupportPageScan.scanned_on.between(since, until)))
+    return {day: count for day, count in rows}
