@@ -1,0 +1,229 @@
+"""How each product is arranged inside one cell: QR placement, text areas and sizes."""
+
+from functools import lru_cache
+
+from .drawing import PT_TO_MM, Artwork, FrameMark, LineMark, QrMark, TextMark
+from .errors import LayoutError, TextError
+from .layouts import BLANK_EDGE_MM, Rect
+from .products import AddressLabel, LeafletCard, LocationPlacard, PackageLabel, PackingSlip
+from .qr import MIN_MODULE_MM, QUIET_ZONE_MODULES, make_qr
+from .textfit import LINE_SPACING, Paragraph, fit_text
+
+TEXT_EDGE_MM = 2.0  # printers smear and sheets shift; text keeps this far from a cell edge
+CUT_EDGE_MM = 3.0  # cards are cut by hand along crop marks
+QR_TEXT_GAP_MM = 0.5  # beyond the quiet zone, which already separates text from modules
+LABEL_QR_MAX_MM = 42.0
+CARD_QR_MAX_MM = 32.0
+PLACARD_QR_MM = 50.0
+
+
+def _qr(url, error_correction, box, max_side_mm):
+    """Place the biggest QR (quiet zone included) that fits `box`, centred in it."""
+    code = make_qr(url, error_correction)
+    side = min(box.width, box.height, max_side_mm)
+    module = side / code.size_with_quiet_zone
+    if module < MIN_MODULE_MM:
+        needed = code.size_with_quiet_zone * MIN_MODULE_MM
+        raise LayoutError(
+            f"The QR code needs {needed:.1f} mm square (modules of at least {MIN_MODULE_MM} mm) "
+            f"but only {side:.1f} mm is free on this label; choose bigger labels or a shorter URL.",
+            code="qr_too_small",
+            module_mm=round(module, 3),
+            minimum=MIN_MODULE_MM,
+            needed_mm=round(needed, 1),
+            available_mm=round(side, 1),
+        )
+    quiet = QUIET_ZONE_MODULES * module
+    x = box.x + (box.width - side) / 2
+    y = box.y + (box.height - side) / 2
+    return QrMark(x + quiet, y + quiet, module, code)
+
+
+def _require_text_room(area, min_pt, what):
+    line = min_pt * PT_TO_MM * LINE_SPACING
+    if area.width < 6 * min_pt * PT_TO_MM or area.height < line:
+        raise LayoutError(
+            f"There is no room for the {what} text on this label size; choose bigger labels.",
+            code="label_too_small",
+            width_mm=round(area.width, 1),
+            height_mm=round(area.height, 1),
+        )
+
+
+def _package_label(label, width, height, font):
+    clean = font.clean_text
+    paragraphs = [Paragraph(clean(label.headline), 1.25, keep_whole=True)]
+    paragraphs += [Paragraph(clean(line), 1.0, keep_whole=True) for line in label.lines]
+    edge = BLANK_EDGE_MM
+    if width >= height:
+        side = min(height - 2 * edge, width * 0.5 - edge)
+        box = Rect(edge, edge, side, height - 2 * edge)
+        qr = _qr(label.url, label.error_correction, box, LABEL_QR_MAX_MM)
+        left = qr.quiet_box.right + QR_TEXT_GAP_MM
+        area = Rect(left, TEXT_EDGE_MM, width - TEXT_EDGE_MM - left, height - 2 * TEXT_EDGE_MM)
+    else:
+        side = min(width, height * 0.55) - 2 * edge
+        qr = _qr(label.url, label.error_correction, Rect(edge, edge, width - 2 * edge, side), LABEL_QR_MAX_MM)
+        top = qr.quiet_box.bottom + QR_TEXT_GAP_MM
+        area = Rect(TEXT_EDGE_MM, top, width - 2 * TEXT_EDGE_MM, height - TEXT_EDGE_MM - top)
+    _require_text_room(area, 5.0, "label")
+    marks = fit_text(font, paragraphs, area, max_pt=10.0, min_pt=5.0)
+    return Artwork((qr,) + marks, (area,))
+
+
+def _leaflet_card(card, width, height, font):
+    clean = font.clean_text
+    edge = CUT_EDGE_MM
+    inner = Rect(edge, edge, width - 2 * edge, height - 2 * edge)
+    band = max(inner.height * 0.2, 6.0)
+    headline_area = Rect(inner.x, inner.y, inner.width, band)
+    cafe_text = clean(card.cafe)
+    cafe_height = band if cafe_text else 0.0
+    middle = Rect(inner.x, headline_area.bottom, inner.width, inner.height - band - cafe_height)
+    side = min(middle.height, inner.width * 0.42)
+    qr_box = Rect(inner.right - side, middle.y, side, middle.height)
+    qr = _qr(card.url, card.error_correction, qr_box, CARD_QR_MAX_MM)
+    contacts_area = Rect(inner.x, middle.y, qr.quiet_box.x - QR_TEXT_GAP_MM - inner.x, middle.height)
+    cafe_area = Rect(inner.x, middle.bottom, inner.width, cafe_height)
+    _require_text_room(contacts_area, 5.0, "contact")
+    marks = fit_text(
+        font, [Paragraph(clean(card.headline), 1.0, "center", keep_whole=True)],
+        headline_area, max_pt=16.0, min_pt=6.0,
+    )
+    contacts = [
+        Paragraph(clean(text), 1.0, keep_whole=True)
+        for text in (card.phone, card.line_id, card.email, card.hours)
+    ]
+    marks += fit_text(font, contacts, contacts_area, max_pt=10.0, min_pt=5.0)
+    areas = [headline_area, contacts_area]
+    if cafe_text:
+        marks += fit_text(font, [Paragraph(cafe_text)], cafe_area, max_pt=9.0, min_pt=5.0)
+        areas.append(cafe_area)
+    return Artwork((qr,) + marks, tuple(areas))
+
+
+def _location_placard(placard, width, height, font):
+    clean = font.clean_text
+    edge = 4.0
+    inner = Rect(edge, edge, width - 2 * edge, height - 2 * edge)
+    title_area = Rect(inner.x, inner.y, inner.width, inner.height * 0.24)
+    side = min(PLACARD_QR_MM, inner.width, inner.height * 0.42)
+    qr = _qr(placard.url, placard.error_correction, Rect(inner.x, title_area.bottom, inner.width, side), side)
+    y = qr.quiet_box.bottom
+    marks = fit_text(
+        font,
+        [
+            Paragraph(clean(placard.location_name), 1.3, "center", keep_whole=True),
+            Paragraph(clean(placard.spot), 1.0, "center", keep_whole=True),
+        ],
+        title_area, max_pt=28.0, min_pt=8.0,
+    )
+    areas = [title_area]
+    code_text = clean(placard.code)
+    if code_text:
+        code_area = Rect(inner.x, y, inner.width, min(6.0, inner.bottom - y))
+        marks += fit_text(font, [Paragraph(code_text, 1.0, "center")], code_area, max_pt=10.0, min_pt=6.0)
+        areas.append(code_area)
+        y = code_area.bottom
+    remaining = inner.bottom - y
+    volunteer_area = Rect(inner.x, y, inner.width, remaining * 0.35)
+    public_area = Rect(inner.x, volunteer_area.bottom + 1.0, inner.width, remaining * 0.65 - 1.0)
+    marks += fit_text(
+        font, [Paragraph(clean(placard.volunteer_line), 1.0, "center", keep_whole=True)],
+        volunteer_area, max_pt=14.0, min_pt=7.0,
+    )
+    marks += fit_text(
+        font, [Paragraph(clean(placard.public_line), 1.0, "center", keep_whole=True)],
+        public_area, max_pt=20.0, min_pt=8.0,
+    )
+    rule_y = volunteer_area.bottom + 0.5
+    rule = LineMark(inner.x + inner.width * 0.1, rule_y, inner.right - inner.width * 0.1, rule_y, 0.2)
+    areas += [volunteer_area, public_area]
+    return Artwork((qr, rule) + marks, tuple(areas))
+
+
+def _address_label(label, width, height, font):
+    clean = font.clean_text
+    inner = Rect(TEXT_EDGE_MM + 1, TEXT_EDGE_MM, width - 2 * TEXT_EDGE_MM - 2, height - 2 * TEXT_EDGE_MM)
+    postal = clean(label.postal_code)
+    if postal and not postal.startswith("〒"):
+        postal = "〒" + postal
+    sender = clean(label.sender)
+    sender_height = inner.height * 0.2 if sender else 0.0
+    main = Rect(inner.x, inner.y, inner.width, inner.height - sender_height)
+    _require_text_room(main, 6.0, "address")
+    recipient = " ".join(part for part in (clean(label.recipient), clean(label.honorific)) if part)
+    paragraphs = [Paragraph(postal, 0.9, keep_whole=True)]
+    paragraphs += [Paragraph(clean(line), 1.0) for line in label.address_lines]
+    paragraphs += [Paragraph(recipient, 1.35, "center", keep_whole=True)]
+    marks = fit_text(font, paragraphs, main, max_pt=12.0, min_pt=6.0)
+    areas = [main]
+    if sender:
+        sender_area = Rect(inner.x, main.bottom, inner.width, sender_height)
+        marks += fit_text(font, [Paragraph(sender, 1.0, "right")], sender_area, max_pt=8.0, min_pt=5.0)
+        areas.append(sender_area)
+    return Artwork(marks, tuple(areas))
+
+
+def _packing_slip(slip, width, height, font):
+    clean = font.clean_text
+    inner = Rect(6.0, 6.0, width - 12.0, height - 12.0)
+    sender_area = Rect(inner.x, inner.y, inner.width, inner.height * 0.2)
+    message_area = Rect(inner.x, inner.y + inner.height * 0.25, inner.width, inner.height * 0.35)
+    details_area = Rect(inner.x, inner.y + inner.height * 0.65, inner.width, inner.height * 0.35)
+    _require_text_room(inner, 8.0, "slip")
+    marks = fit_text(font, [Paragraph(clean(slip.sender))], sender_area, max_pt=12.0, min_pt=7.0, valign="top")
+    marks += fit_text(
+        font, [Paragraph(clean(slip.message), 1.0, "center", keep_whole=True)],
+        message_area, max_pt=24.0, min_pt=8.0,
+    )
+    marks += fit_text(
+        font,
+        [
+            Paragraph(clean(slip.date_text), 1.0, "right"),
+            Paragraph(clean(slip.quantity_text), 1.3, "center", keep_whole=True),
+        ],
+        details_area, max_pt=14.0, min_pt=7.0,
+    )
+    return Artwork(marks, (sender_area, message_area, details_area))
+
+
+_COMPOSERS = {
+    PackageLabel: _package_label,
+    LeafletCard: _leaflet_card,
+    LocationPlacard: _location_placard,
+    AddressLabel: _address_label,
+    PackingSlip: _packing_slip,
+}
+
+
+@lru_cache(maxsize=512)
+def compose(content, width, height, font):
+    """Return the Artwork for one product in a cell of width × height mm (cached)."""
+    composer = _COMPOSERS.get(type(content))
+    if composer is None:
+        raise TextError(
+            f"Cannot print a {type(content).__name__}; pass one of "
+            f"{', '.join(cls.__name__ for cls in _COMPOSERS)}.",
+            code="unsupported_content",
+        )
+    return composer(content, width, height, font)
+
+
+def calibration_cell(number, width, height, font):
+    """Return the calibration artwork for a cell: outline, centre cross and its number."""
+    arm = min(5.0, width / 4, height / 4)
+    centre_x, centre_y = width / 2, height / 2
+    marks = [
+        FrameMark(Rect(0.0, 0.0, width, height), 0.2),
+        LineMark(centre_x - arm, centre_y, centre_x + arm, centre_y, 0.2),
+        LineMark(centre_x, centre_y - arm, centre_x, centre_y + arm, 0.2),
+    ]
+    area = Rect(1.5, 1.0, width / 2 - arm - 2.0, height / 2 - 1.5)
+    text = fit_text(font, [Paragraph(str(number))], area, max_pt=14.0, min_pt=4.0, valign="top")
+    return Artwork(tuple(marks) + text, (area,))
+
+
+def text_marks(artwork):
+    """The text marks of an artwork (for checks and tests)."""
+    return [mark for mark in artwork.marks if isinstance(mark, TextMark)]
