@@ -170,3 +170,7 @@ class AuthActions:
 def auth(client, make_user):
     """Sign-in helper for the test client."""
     return AuthActions(client, make_user)
+
+
+# The ledger fixtures (items, locations, donate, ledger_counts, …) serve every test folder.
+pytest_plugins = ["tests.ledger_fixtures"]

@@ -1,4 +1,4 @@
-"""Fixtures for the stock ledger: default items, locations, stock through the real services."""
+"""Ledger fixtures for every test folder: default items, locations, stock through the real services."""
 from __future__ import annotations
 
 import itertools

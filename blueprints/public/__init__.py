@@ -5,16 +5,19 @@ set no cookie for visitors, load nothing from elsewhere and store nothing about 
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from inventory import scans
 from inventory.catalog import find_location_by_code
+from inventory.stock_queries import location_detail
 
 bp = Blueprint("public", __name__)
 
 
 @bp.route("/l/<code>")
+# Printed QR codes upper-case the whole URL (a smaller code); links in the app use /l/.
+@bp.route("/L/<code>", endpoint="printed_location_page")
 def location_page(code: str):
     """Show the support page (visitors) or the location's page (signed-in staff and volunteers)."""
     location = find_location_by_code(code)
@@ -23,8 +26,8 @@ def location_page(code: str):
     if location.active:
         scans.count_scan(location.id)
     if current_user.is_authenticated and current_user.role != "school":
-        return render_template("public/location.html", location=location)
-    login_url = url_for("auth.login", next=request.path)
+        return render_template("public/location.html", detail=location_detail(location.id, recent=5))
+    login_url = url_for("auth.login", next=url_for(".location_page", code=location.code))
     return render_template("public/support.html", location=location, unknown=False, login_url=login_url)
 
 
