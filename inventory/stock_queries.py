@@ -12,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from .accounts import User
 from .catalog import Item, ItemKind, Location, LocationKind, get_location
 from .db import db
 from .ledger import RecordKind, StockLevel, StockMovement, StockRecord
@@ -343,3 +344,41 @@ def location_detail(location_id: int, *, recent: int = 20) -> LocationDetail:
 def record_movements(record_id: int) -> list[HistoryRow]:
     """Every movement of one record (for a record's page and its reversal link)."""
     return movement_history(record_id=record_id, limit=MAX_PAGE).rows
+
+
+# ---- one record --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordHeader:
+    """The header of one business record, with who recorded it and what reversed it."""
+
+    id: int
+    kind: str
+    occurred_at: datetime
+    recorded_at: datetime
+    recorded_by_name: str
+    location_id: int | None
+    location_name: str
+    reason: str | None
+    note: str
+    reverses_record_id: int | None
+    reversed_by_id: int | None
+
+
+def get_record(record_id: int) -> RecordHeader:
+    """One stock record's header (any kind), or raise UnknownRecord."""
+    reversal = aliased(StockRecord)
+    row = db.session.execute(
+        sa.select(StockRecord.id, StockRecord.kind, StockRecord.occurred_at, StockRecord.recorded_at,
+                  User.display_name, User.username, StockRecord.location_id, Location.name,
+                  StockRecord.reason, StockRecord.note, StockRecord.reverses_record_id, reversal.id)
+        .outerjoin(User, User.id == StockRecord.recorded_by)
+        .outerjoin(Location, Location.id == StockRecord.location_id)
+        .outerjoin(reversal, reversal.reverses_record_id == StockRecord.id)
+        .where(StockRecord.id == record_id)).first() if isinstance(record_id, int) else None
+    if row is None:
+        raise UnknownRecord(record_id)
+    (id_, kind, occurred_at, recorded_at, display_name, username, location_id, location_name,
+     reason, note, reverses, reversed_by) = row
+    return RecordHeader(id_, kind, occurred_at, recorded_at, display_name or username or "",
+                        location_id, location_name or "", reason, note, reverses, reversed_by)
