@@ -9,7 +9,8 @@ def register_all(app: Flask) -> None:
     import inventory.models  # noqa: F401  (every table registered before migrations look)
     from inventory.db import configure_sqlite, db
 
-    from . import admin, auth, cli, errors, i18n, main, navigation, public, security, stock_cli
+    from . import admin, api, auth, cli, errors, i18n, main, navigation, public, rounds, security, stock, stock_cli
+    from . import labels_cli, printing
     from .extensions import csrf, migrate
 
     db.init_app(app)
@@ -24,7 +25,10 @@ def register_all(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
-    for module in (main, auth, admin, public):
+    api.init_app(app)
+    for module in (main, auth, admin, api, public, rounds, stock):
         app.register_blueprint(module.bp)
+    app.register_blueprint(printing.bp)
     cli.init_app(app)
     stock_cli.init_app(app)
+    labels_cli.init_app(app)

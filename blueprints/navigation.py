@@ -19,6 +19,8 @@ MENU = [
     ("stock.history", _l("History"), {A, S}),
     ("stock.locations", _l("Locations"), {A, S}),
     ("stock.items", _l("Items"), {A, S}),
+    ("printing.index", _l("Printing"), {A, S}),
+    ("rounds.plan", _l("Round plan"), {A, S, V}),
     ("admin.users", _l("Accounts"), {A}),
     ("admin.edit_settings", _l("Settings"), {A}),
 ]

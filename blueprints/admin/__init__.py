@@ -5,14 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from inventory import accounts, settings
+from inventory import accounts, api_tokens, settings
 from inventory.errors import Conflict, InvalidValue, NotFound
 from inventory.db import utcnow
 from inventory.settings import TARGET_METRICS, fiscal_year_of
 
 from ..auth import admin_required
 from ..forms import CsrfOnlyForm
-from .forms import PasswordResetForm, SettingsForm, TargetsForm, UserCreateForm, UserEditForm
+from .forms import PasswordResetForm, SettingsForm, TargetsForm, TokenForm, UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -69,8 +69,14 @@ def edit_user(user_id: int):
             else:
                 flash(_("The account was saved."), "success")
                 return redirect(url_for(".users"))
+    return _user_page(user, form)
+
+
+def _user_page(user, form, *, reset_form=None, token_form=None, new_token=None, status=200):
     return render_template("admin/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm(formdata=None), action_form=CsrfOnlyForm())
+                           reset_form=reset_form or PasswordResetForm(formdata=None),
+                           token_form=token_form or TokenForm(formdata=None), new_token=new_token,
+                           tokens=api_tokens.tokens_of(user.id), action_form=CsrfOnlyForm()), status
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -83,8 +89,34 @@ def reset_password(user_id: int):
         accounts.set_password(user.id, form.password.data)
         flash(_("The password was reset. The account has been signed out everywhere."), "success")
         return redirect(url_for(".edit_user", user_id=user.id))
-    return render_template("admin/user_form.html", form=UserEditForm(obj=user), user=user,
-                           reset_form=form, action_form=CsrfOnlyForm()), 400
+    return _user_page(user, UserEditForm(obj=user), reset_form=form, status=400)
+
+
+@bp.route("/users/<int:user_id>/tokens", methods=["POST"])
+@admin_required
+def issue_token(user_id: int):
+    """Issue a personal API token; it is shown on this page once and never again."""
+    user = _user_or_404(user_id)
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _user_page(user, UserEditForm(obj=user), token_form=form, status=400)
+    token = api_tokens.issue_token(user.id, form.name.data)
+    return _user_page(user, UserEditForm(obj=user), new_token=token)
+
+
+@bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@admin_required
+def revoke_token(user_id: int, token_id: int):
+    """Revoke one of an account's API tokens."""
+    user = _user_or_404(user_id)
+    if not CsrfOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        api_tokens.revoke_token(user.id, token_id)
+    except NotFound:
+        abort(404)
+    flash(_("The token was revoked."), "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

@@ -74,3 +74,9 @@ class TargetsForm(FlaskForm):
     packs_sent = NumberField(_l("Packs mailed or handed over"), validators=[Optional(), NumberRange(0, 10**9)])
     placement_locations = NumberField(_l("Placement locations"), validators=[Optional(), NumberRange(0, 10**9)])
     support_page_scans = NumberField(_l("Support page scans"), validators=[Optional(), NumberRange(0, 10**9)])
+
+
+class TokenForm(FlaskForm):
+    """A name for a new personal API token (what it is for)."""
+
+    name = CleanStringField(_l("What the token is for"), validators=[DataRequired(), Length(max=100)])

@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from inventory import scans
 from inventory.catalog import find_location_by_code
-from inventory.stock_queries import location_detail
 
 bp = Blueprint("public", __name__)
 
@@ -23,10 +22,11 @@ def location_page(code: str):
     location = find_location_by_code(code)
     if location is None:
         return render_template("public/support.html", location=None, unknown=True), 404
-    if location.active:
-        scans.count_scan(location.id)
     if current_user.is_authenticated and current_user.role != "school":
-        return render_template("public/location.html", detail=location_detail(location.id, recent=5))
+        from ..rounds import render_restock
+        return render_restock(location)
+    if location.active and not current_user.is_authenticated:
+        scans.count_scan(location.id)  # reach of the placement: visitors only, never staff rounds
     login_url = url_for("auth.login", next=url_for(".location_page", code=location.code))
     return render_template("public/support.html", location=location, unknown=False, login_url=login_url)
 

@@ -83,3 +83,9 @@ def test_the_support_page_speaks_english_when_asked(client, point):
 
 def test_the_upper_case_url_printed_in_qr_codes_works(client, point):
     assert client.get(f"/L/{point.code}").status_code == 200
+
+
+def test_volunteers_on_their_rounds_are_not_counted_as_reach(client, auth, point):
+    auth.login_as("volunteer")
+    client.get(f"/l/{point.code}")
+    assert scans_of(point) == 0

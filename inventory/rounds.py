@@ -1,0 +1,85 @@
+"""The round plan: which locations need a visit first, and how many packages to carry."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from .catalog import Location, LocationKind
+from .db import db, utcnow
+from .ledger import MovementKind, StockLevel, StockMovement
+from .visits import RestockVisit, placement_item
+
+RATE_WINDOW = timedelta(days=60)
+# A placement point not visited for this long is overdue whatever its stock says.
+OVERDUE_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One location on the round plan."""
+
+    location_id: int
+    code: str
+    name: str
+    spot: str
+    kind: str
+    level: int
+    target: int
+    daily_rate: float
+    days_left: float | None
+    empty_on: datetime | None
+    last_visit_at: datetime | None
+    overdue: bool
+    open_requests: int
+    to_bring: int
+
+
+def consumption_rates(since: datetime, until: datetime) -> dict[int, float]:
+    """Packages taken per day at each location over [since, until], from the ledger."""
+    days = max((until - since).total_seconds() / 86400, 1.0)
+    rows = db.session.execute(
+        sa.select(StockMovement.from_location_id, sa.func.sum(StockMovement.quantity))
+        .where(StockMovement.kind == MovementKind.CONSUMPTION.value,
+               StockMovement.occurred_at >= since, StockMovement.occurred_at <= until)
+        .group_by(StockMovement.from_location_id))
+    return {location_id: float(total) / days for location_id, total in rows}
+
+
+def round_plan(now: datetime | None = None, open_requests: dict[int, int] | None = None) -> list[PlanRow]:
+    """Every active placement point, most urgent first: overdue, then soonest predicted empty."""
+    now = now or utcnow()
+    item = placement_item()
+    rates = consumption_rates(now - RATE_WINDOW, now)
+    levels = dict(db.session.execute(sa.select(StockLevel.location_id, StockLevel.qty)
+                                     .where(StockLevel.item_id == item.id)).all())
+    last_visits = dict(db.session.execute(
+        sa.select(RestockVisit.location_id, sa.func.max(RestockVisit.visited_at))
+        .group_by(RestockVisit.location_id)).all())
+    open_requests = open_requests or {}
+    rows = []
+    locations = db.session.scalars(sa.select(Location).where(
+        Location.active, Location.kind != LocationKind.STOREROOM.value).order_by(Location.name))
+    for location in locations:
+        level, rate = levels.get(location.id, 0), rates.get(location.id, 0.0)
+        days_left = level / rate if rate > 0 else None
+        last = last_visits.get(location.id)
+        rows.append(PlanRow(
+            location_id=location.id, code=location.code, name=location.name, spot=location.spot,
+            kind=location.kind, level=level, target=location.target_level, daily_rate=rate,
+            days_left=days_left,
+            empty_on=now + timedelta(days=days_left) if days_left is not None else None,
+            last_visit_at=last, overdue=last is None or now - last > OVERDUE_AFTER,
+            open_requests=open_requests.get(location.id, 0),
+            to_bring=max(location.target_level - level, 0)))
+    never = float("inf")
+    rows.sort(key=lambda r: (not r.overdue and not r.open_requests,
+                             r.days_left if r.days_left is not None else never, r.name))
+    return rows
+
+
+def carry_list(rows: list[PlanRow], location_ids) -> int:
+    """How many packages to take for the chosen locations (up to each one's target)."""
+    chosen = set(location_ids)
+    return sum(row.to_bring for row in rows if row.location_id in chosen)

@@ -1,0 +1,197 @@
+"""Restock visits (巡回補充): a volunteer counts what is left at a location and adds packages.
+
+One visit is one business record: what people took since the last count leaves the location
+as consumption (a count above expectation comes back as a "found" adjustment), and the added
+packages arrive by transfer from the storeroom. A storeroom that cannot cover the additions
+does not stop the count from being recorded: the shortfall is kept on the visit for the office.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .catalog import ItemKind, Item, Location, LocationKind, require_location
+from .db import db
+from .errors import InvalidValue
+from .ledger import (AdjustmentReason, MovementKind, RecordKind, RecordResult, create_record,
+                     lock_level, move, record_count, record_outflow, run_service, stock_of)
+from .stock_errors import InsufficientStock, UnknownItem
+from .stock_input import check_occurred_at, check_quantity, clean_note
+
+# More packages than this at one dispenser is a typing mistake, not a count.
+MAX_PACKAGES_AT_A_LOCATION = 1000
+FLAGS = ("dispenser_broken", "leaflets_missing", "location_closed", "other")
+
+
+class RestockVisit(db.Model):
+    """What a volunteer saw and did at a location; its stock effects are its record's movements."""
+
+    __tablename__ = "restock_visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_record.id"), unique=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"))
+    storeroom_id: Mapped[int | None] = mapped_column(sa.ForeignKey("location.id"))
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("item.id"))
+    visited_at: Mapped[datetime]
+    visitor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    expected: Mapped[int]
+    counted: Mapped[int]
+    added: Mapped[int]
+    # Packages the volunteer added that the storeroom's records could not cover.
+    added_unrecorded: Mapped[int] = mapped_column(default=0)
+    flags: Mapped[str] = mapped_column(sa.String(100), default="")
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    __table_args__ = (
+        sa.Index("ix_restock_visit_location_visited_at", "location_id", "visited_at"),
+        sa.CheckConstraint("expected >= 0 AND counted >= 0 AND added >= 0 AND added_unrecorded >= 0",
+                           name="not_negative"),
+    )
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    """What a visit recorded: consumption, found, added, what the storeroom could not cover."""
+
+    visit_id: int
+    record_id: int
+    location_id: int
+    expected: int
+    counted: int
+    consumed: int
+    found: int
+    added: int
+    added_unrecorded: int
+    level_after: int
+    replayed: bool
+
+
+def placement_item() -> Item:
+    """The item that is placed at locations: the first active package item (配置用パッケージ)."""
+    item = db.session.scalar(sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, Item.active)
+                             .order_by(Item.id).limit(1))
+    if item is None:
+        raise UnknownItem(None, field="item_id")
+    return item
+
+
+def default_storeroom() -> Location | None:
+    """The storeroom volunteers restock from when there is only one (the first active one)."""
+    return db.session.scalar(sa.select(Location).where(
+        Location.kind == LocationKind.STOREROOM.value, Location.active).order_by(Location.id).limit(1))
+
+
+def _check_flags(flags) -> str:
+    flags = sorted(set(flags or ()))
+    unknown = [f for f in flags if f not in FLAGS]
+    if unknown:
+        raise InvalidValue("unknown flag", field="flags")
+    return ",".join(flags)
+
+
+def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: str = "",
+                 storeroom_id: int | None = None, occurred_at: datetime | None = None,
+                 recorded_by: int | None = None, idempotency_key: str | None) -> VisitResult:
+    """Record one restock visit in one transaction (once per idempotency key).
+
+    `occurred_at` is when the volunteer was there: an offline replay arriving a day late keeps
+    its original time.
+    """
+    check_quantity(counted, field="counted", minimum=0, maximum=MAX_PACKAGES_AT_A_LOCATION)
+    check_quantity(added, field="added", minimum=0, maximum=MAX_PACKAGES_AT_A_LOCATION)
+    flag_text = _check_flags(flags)
+    note = clean_note(note)
+    when = check_occurred_at(occurred_at)
+    payload = dict(location=location_id, counted=counted, added=added, flags=flag_text, note=note,
+                   storeroom=storeroom_id, at=occurred_at)
+
+    def work(session):
+        location = require_location(location_id)
+        if location.kind == LocationKind.STOREROOM.value:
+            raise InvalidValue("a storeroom is not restocked", field="location_id")
+        source = (require_location(storeroom_id, field="storeroom_id", storeroom=True)
+                  if storeroom_id is not None else default_storeroom())
+        item = placement_item()
+        record = create_record(RecordKind.RESTOCK_VISIT, occurred_at=when, recorded_by=recorded_by,
+                               location_id=location.id, note=note)
+        # Locked: a concurrent visit to the same dispenser cannot count against a stale balance.
+        expected = lock_level(location.id, item.id)
+        record_count(record, location.id, item.id, expected=expected, counted=counted)
+        if counted < expected:
+            record_outflow(record, location.id, item.id, expected - counted, MovementKind.CONSUMPTION,
+                           field="counted")
+        elif counted > expected:
+            move(record, item.id, counted - expected, kind=MovementKind.ADJUSTMENT,
+                 to_location_id=location.id, note=AdjustmentReason.FOUND.value, field="counted")
+        moved, unrecorded = 0, added
+        if added and source is not None:
+            try:
+                move(record, item.id, added, kind=MovementKind.TRANSFER, from_location_id=source.id,
+                     to_location_id=location.id, field="added")
+                moved, unrecorded = added, 0
+            except InsufficientStock:
+                pass  # the refused conditional UPDATE changed nothing; the count still counts
+        session.add(RestockVisit(record_id=record.id, location_id=location.id,
+                                 storeroom_id=source.id if source else None, item_id=item.id,
+                                 visited_at=when, visitor_id=recorded_by, expected=expected,
+                                 counted=counted, added=moved, added_unrecorded=unrecorded,
+                                 flags=flag_text, note=note))
+        return record
+
+    result = run_service("record_visit", idempotency_key, payload, work)
+    return visit_result(result)
+
+
+def visit_result(result: RecordResult) -> VisitResult:
+    """Describe a recorded visit (also for a replayed key, from what is stored)."""
+    visit = db.session.scalar(sa.select(RestockVisit).where(RestockVisit.record_id == result.record_id))
+    if visit is None:
+        raise InvalidValue("not a visit", field="idempotency_key")
+    return visit_result_of(visit, replayed=result.replayed)
+
+
+def visit_result_of(visit: RestockVisit, *, replayed: bool = False) -> VisitResult:
+    """Describe a stored visit: what was consumed, found and added, and the level now."""
+    consumed = visit.expected - visit.counted if visit.counted < visit.expected else 0
+    found = visit.counted - visit.expected if visit.counted > visit.expected else 0
+    return VisitResult(visit_id=visit.id, record_id=visit.record_id, location_id=visit.location_id,
+                       expected=visit.expected, counted=visit.counted, consumed=consumed, found=found,
+                       added=visit.added, added_unrecorded=visit.added_unrecorded,
+                       level_after=stock_of(visit.location_id, visit.item_id), replayed=replayed)
+
+
+def last_visit(location_id: int) -> RestockVisit | None:
+    """The most recent visit to a location."""
+    return db.session.scalar(sa.select(RestockVisit).where(RestockVisit.location_id == location_id)
+                             .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
+
+
+def recent_visits(location_id: int, limit: int = 10) -> list[RestockVisit]:
+    """The latest visits to a location, newest first."""
+    return list(db.session.scalars(sa.select(RestockVisit).where(RestockVisit.location_id == location_id)
+                                   .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc())
+                                   .limit(limit)))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the form proposes: what should be there, and how many to add."""
+
+    expected: int
+    target: int
+    storeroom_available: int
+    suggested_added: int
+
+
+def suggest(location: Location) -> Suggestion:
+    """Suggest adding up to the target level, but never more than the storeroom holds."""
+    item = placement_item()
+    expected = stock_of(location.id, item.id)
+    storeroom = default_storeroom()
+    available = stock_of(storeroom.id, item.id) if storeroom else 0
+    return Suggestion(expected=expected, target=location.target_level, storeroom_available=available,
+                      suggested_added=min(max(location.target_level - expected, 0), available))

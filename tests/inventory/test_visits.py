@@ -1,0 +1,151 @@
+"""Restock visits: consumption, found packages, additions from the storeroom, replays and races."""
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from inventory import operations, visits
+from inventory.db import db, utcnow
+from inventory.errors import InvalidValue
+from inventory.ledger import StockMovement, stock_of, verify_balances
+from inventory.stock_errors import IdempotencyConflict, InvalidDate, InvalidQuantity, RetiredLocation
+
+
+@pytest.fixture
+def packages(app, items, storeroom, donate):
+    """Assemble `n` packages at the storeroom through the real services."""
+    def make(n):
+        donate(n, item=items.pack)
+        donate(n, item=items.leaflet)
+        operations.assemble_packages(storeroom.id, items.package, n, idempotency_key=None)
+    return make
+
+
+def key():
+    return uuid.uuid4().hex
+
+
+def test_a_first_visit_adds_packages_from_the_storeroom(packages, items, storeroom, point):
+    packages(30)
+    result = visits.record_visit(point.id, counted=0, added=10, idempotency_key=key())
+    assert (result.consumed, result.added, result.level_after) == (0, 10, 10)
+    assert stock_of(storeroom.id, items.package) == 20
+
+
+def test_what_people_took_since_the_last_count_leaves_as_consumption(packages, items, point):
+    packages(30)
+    visits.record_visit(point.id, counted=0, added=10, idempotency_key=key())
+    result = visits.record_visit(point.id, counted=3, added=7, idempotency_key=key())
+    assert (result.expected, result.consumed, result.level_after) == (10, 7, 10)
+    consumption = db.session.scalar(sa.select(sa.func.sum(StockMovement.quantity)).where(
+        StockMovement.kind == "consumption", StockMovement.from_location_id == point.id))
+    assert consumption == 7
+    assert verify_balances() == []
+
+
+def test_a_count_above_expected_is_recorded_as_found(packages, items, point):
+    packages(10)
+    visits.record_visit(point.id, counted=0, added=2, idempotency_key=key())
+    result = visits.record_visit(point.id, counted=5, added=0, idempotency_key=key())
+    assert (result.found, result.consumed, result.level_after) == (3, 0, 5)
+    found = db.session.scalar(sa.select(StockMovement).where(StockMovement.kind == "adjustment"))
+    assert found.to_location_id == point.id and found.note == "found"
+
+
+def test_a_storeroom_shortage_still_records_the_count_and_keeps_the_shortfall(packages, items, storeroom, point):
+    packages(4)
+    visits.record_visit(point.id, counted=0, added=4, idempotency_key=key())
+    result = visits.record_visit(point.id, counted=1, added=6, idempotency_key=key())
+    assert (result.consumed, result.added, result.added_unrecorded, result.level_after) == (3, 0, 6, 1)
+    assert stock_of(storeroom.id, items.package) == 0
+    assert verify_balances() == []
+
+
+def test_the_same_key_twice_records_one_visit(packages, point):
+    packages(10)
+    same = key()
+    first = visits.record_visit(point.id, counted=0, added=5, idempotency_key=same)
+    second = visits.record_visit(point.id, counted=0, added=5, idempotency_key=same)
+    assert second.replayed and second.visit_id == first.visit_id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(visits.RestockVisit)) == 1
+
+
+def test_the_same_key_with_other_content_is_refused(packages, point):
+    packages(10)
+    same = key()
+    visits.record_visit(point.id, counted=0, added=5, idempotency_key=same)
+    with pytest.raises(IdempotencyConflict):
+        visits.record_visit(point.id, counted=0, added=6, idempotency_key=same)
+
+
+def test_a_late_offline_replay_keeps_its_original_time(packages, point):
+    packages(10)
+    yesterday = utcnow() - timedelta(days=1)
+    result = visits.record_visit(point.id, counted=0, added=5, occurred_at=yesterday, idempotency_key=key())
+    visit = db.session.get(visits.RestockVisit, result.visit_id)
+    assert abs((visit.visited_at - yesterday).total_seconds()) < 1
+
+
+@pytest.mark.parametrize("counted, added, error", [
+    (-1, 0, InvalidQuantity), (0, -1, InvalidQuantity), (10**12, 0, InvalidQuantity),
+    (0, 1001, InvalidQuantity), ("3", 0, InvalidQuantity),
+])
+def test_impossible_counts_are_refused_and_nothing_is_written(packages, point, ledger_counts, counted, added, error):
+    packages(10)
+    before = ledger_counts()
+    with pytest.raises(error):
+        visits.record_visit(point.id, counted=counted, added=added, idempotency_key=key())
+    assert ledger_counts() == before
+
+
+def test_retired_locations_storerooms_unknown_flags_and_future_times_are_refused(
+        packages, point, storeroom, ledger_counts):
+    from inventory import catalog
+    packages(10)
+    before = ledger_counts()
+    with pytest.raises(InvalidValue):
+        visits.record_visit(storeroom.id, counted=0, added=1, idempotency_key=key())
+    with pytest.raises(InvalidValue):
+        visits.record_visit(point.id, counted=0, added=1, flags=["exploded"], idempotency_key=key())
+    with pytest.raises(InvalidDate):
+        visits.record_visit(point.id, counted=0, added=1, occurred_at=utcnow() + timedelta(days=3),
+                            idempotency_key=key())
+    catalog.set_location_active(point.id, False)
+    with pytest.raises(RetiredLocation):
+        visits.record_visit(point.id, counted=0, added=1, idempotency_key=key())
+    assert ledger_counts() == before
+
+
+def test_concurrent_replays_of_one_visit_record_it_once(app, packages, point):
+    packages(20)
+    same, results, errors = key(), [], []
+    barrier = threading.Barrier(6)
+
+    def replay():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                results.append(visits.record_visit(point.id, counted=0, added=5, idempotency_key=same))
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=replay) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({r.visit_id for r in results}) == 1
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(visits.RestockVisit)) == 1
+    assert verify_balances() == []
+
+
+def test_the_suggestion_fills_up_to_the_target_within_what_the_storeroom_has(packages, point):
+    packages(4)
+    suggestion = visits.suggest(point)
+    assert (suggestion.expected, suggestion.target, suggestion.suggested_added) == (0, 10, 4)

@@ -1,0 +1,165 @@
+"""Restock rounds under a real WSGI server (gunicorn) on SQLite, beside a bare Flask page.
+
+- the public QR page and the volunteer's restock form: p50/p99 with 8 concurrent clients;
+- the volunteer page's own bytes (HTML + CSS + JS);
+- 50 concurrent visit POSTs from separate clients: each recorded once, ledger verified, p99.
+"""
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from benchlib import ROOT, percentiles, report, scratch_app
+
+REQUESTS_PER_CLIENT = 150
+CLIENTS = 8
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(target: str, env: dict) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn (2 workers × 4 threads, as on a small server) and wait until it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", target], cwd=ROOT / "tests/perf" if "bare_app" in target else ROOT,
+        env={**os.environ, **env})
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def hammer(port: int, path: str, headers: dict, clients: int = CLIENTS, n: int = REQUESTS_PER_CLIENT) -> list[float]:
+    """`clients` keep-alive connections each sending `n` GETs; returns every request's ms."""
+    samples, lock = [], threading.Lock()
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        mine = []
+        for _ in range(n):
+            start = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200, (path, response.status)
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            samples.extend(mine[10:])  # the first requests of a connection warm it up
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return samples
+
+
+def sign_in(port: int, username: str, password: str) -> str:
+    """Sign in through the real form (with its CSRF token); return the Cookie header."""
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    body = f"login={username}&password={password}&csrf_token={token}"
+    connection.request("POST", "/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 302, response.status
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def main():
+    app, path = scratch_app()
+    with app.app_context():
+        from inventory import accounts, api_tokens, catalog, operations, receipts
+        from inventory.stock_input import local_today
+        pack, leaflet, package = catalog.ensure_default_items()
+        storeroom = catalog.create_location("storeroom", "倉庫", idempotency_key=None)
+        points = [catalog.create_location("elementary_school", f"小学校 {i}", spot="1階 女子トイレ",
+                                          target_level=10, idempotency_key=None) for i in range(60)]
+        for item in (pack, leaflet):
+            receipts.receive_donation(storeroom.id, local_today(), [(item.id, 5000)], donor_kind="company",
+                                      idempotency_key=None)
+        operations.assemble_packages(storeroom.id, package.id, 5000, idempotency_key=None)
+        volunteer = accounts.create_user("bench-volunteer", "bench-password-1", "volunteer")
+        tokens = [api_tokens.issue_token(volunteer.id, f"client {i}") for i in range(50)]
+        codes = [p.code for p in points]
+    env = {"DATABASE_URL": f"sqlite:///{path}", "FLASK_SECRET_KEY": uuid.uuid4().hex, "BARE_DATABASE": str(path)}
+
+    bare, bare_port = serve("bare_app:app", env)
+    server, port = serve("app:create_app()", env)
+    try:
+        rows = [("bare Flask + 1 query (gunicorn)", percentiles(hammer(bare_port, "/", {})))]
+        rows.append(("public QR page, visitor", percentiles(hammer(port, f"/l/{codes[0]}", {}))))
+        cookie = sign_in(port, "bench-volunteer", "bench-password-1")
+        rows.append(("restock form, signed-in volunteer",
+                     percentiles(hammer(port, f"/l/{codes[1]}", {"Cookie": cookie}))))
+        report(f"Pages under gunicorn (2 workers x 4 threads), {CLIENTS} concurrent keep-alive clients, "
+               f"{CLIENTS * (REQUESTS_PER_CLIENT - 10)} timed requests each (client-side, loopback)",
+               rows, "bare Flask + 1 query (gunicorn)")
+
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        sizes = {}
+        for asset in [f"/l/{codes[1]}", "/static/style.css", "/static/offline.js", "/static/restock.js"]:
+            connection.request("GET", asset, headers={"Cookie": cookie})
+            sizes[asset] = len(connection.getresponse().read())
+        print(f"\nvolunteer page bytes (uncompressed): {sum(sizes.values())} B total "
+              + ", ".join(f"{k.rsplit('/', 1)[-1]} {v}" for k, v in sizes.items()))
+
+        barrier, results, lock = threading.Barrier(50), [], threading.Lock()
+
+        def post_visit(i):
+            body = (f'{{"location_code": "{codes[i]}", "counted": 0, "added": 5, '
+                    f'"idempotency_key": "{uuid.uuid4().hex}"}}')
+            connection = http.client.HTTPConnection("127.0.0.1", port)
+            barrier.wait()
+            start = time.perf_counter()
+            connection.request("POST", "/api/v1/visits", body=body, headers={
+                "Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            with lock:
+                results.append(((time.perf_counter() - start) * 1000, response.status))
+
+        threads = [threading.Thread(target=post_visit, args=(i,)) for i in range(50)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted({status for _, status in results})
+        figures = percentiles([ms for ms, _ in results])
+        with app.app_context():
+            from inventory.db import db
+            from inventory.ledger import verify_balances
+            from inventory.visits import RestockVisit
+            import sqlalchemy as sa
+            recorded = db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit))
+            differences = verify_balances()
+        print(f"\n50 concurrent visit POSTs (separate clients, API tokens): statuses {statuses}, "
+              f"recorded {recorded}, ledger differences {len(differences)}, "
+              f"p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms, max {max(ms for ms, _ in results):.1f} ms")
+    finally:
+        for process in (server, bare):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
