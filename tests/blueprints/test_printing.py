@@ -344,3 +344,14 @@ def test_the_calibration_page_downloads_for_a_layout_and_an_offset(client, staff
 
 def test_the_print_page_is_in_the_staff_menu(client, staff):
     assert 'href="/print/"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_assembly_result_links_to_printing_its_labels_and_locations_to_their_placard(client, auth, items, storeroom, point, donate):
+    from inventory import operations
+    donate(5, item=items.pack)
+    donate(5, item=items.leaflet)
+    result = operations.assemble_packages(storeroom.id, items.package, 5, idempotency_key=None)
+    auth.login_as("staff")
+    page = client.get(f"/stock/assemble/{result.record_id}").get_data(as_text=True)
+    assert f"/print/?assembly={result.record_id}&amp;count=5" in page
+    assert f"/print/placard/{point.id}" in client.get(f"/stock/locations/{point.id}").get_data(as_text=True)
