@@ -82,7 +82,7 @@ def test_logout_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(app, auth, client, make_user):
-    user = make_user("volunteer", username="keiko")
+    make_user("volunteer", username="keiko")
     other_phone = app.test_client()
     other_phone.post("/login", data={"login": "keiko", "password": PASSWORD})
     auth.login("keiko")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from inventory import operations, visits
 from inventory.db import db
-from inventory.ledger import StockMovement, stock_of, verify_balances
+from inventory.ledger import stock_of, verify_balances
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
 """Safety by default: CSRF, headers, cookies, error pages, request size, bad input."""
 import pytest
 
-from inventory import accounts
-from inventory.accounts import User
-from inventory.db import db
 from tests.conftest import PASSWORD, make_app
 
 

@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 from benchlib import ROOT, percentiles, report, scratch_app
 
