@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from wtforms import Form
 
 from inventory.errors import Conflict, DomainError, InvalidValue, NotFound
+from inventory.visits import NoPlacementItem
 from inventory.stock_errors import (DuplicateLine, IdempotencyConflict, InsufficientStock, InvalidDate,
                                     InvalidQuantity, NoLines, NoRecipe, NotReversible, RetiredLocation,
                                     UnknownItem, UnknownLocation, WrongLocationKind)
@@ -26,6 +27,8 @@ def message_for(error: DomainError) -> str:
         return _("Add at least one item with a quantity.")
     if isinstance(error, DuplicateLine):
         return _("This item is on two lines. Put the quantities together on one line.")
+    if isinstance(error, NoPlacementItem):
+        return _("No package item is set up to place at locations. Please ask the office to add one under Items.")
     if isinstance(error, UnknownItem):
         return _("This item is retired. Choose another one.") if error.retired else _("Choose an item from the list.")
     if isinstance(error, UnknownLocation):

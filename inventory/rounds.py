@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from .catalog import Location, LocationKind
 from .db import db, utcnow
 from .ledger import MovementKind, StockLevel, StockMovement
-from .visits import RestockVisit, placement_item
+from .visits import NoPlacementItem, RestockVisit, placement_item
 
 RATE_WINDOW = timedelta(days=60)
 # A placement point not visited for this long is overdue whatever its stock says.
@@ -50,10 +50,12 @@ def consumption_rates(since: datetime, until: datetime) -> dict[int, float]:
 def round_plan(now: datetime | None = None, open_requests: dict[int, int] | None = None) -> list[PlanRow]:
     """Every active placement point, most urgent first: overdue, then soonest predicted empty."""
     now = now or utcnow()
-    item = placement_item()
     rates = consumption_rates(now - RATE_WINDOW, now)
-    levels = dict(db.session.execute(sa.select(StockLevel.location_id, StockLevel.qty)
-                                     .where(StockLevel.item_id == item.id)).all())
+    try:
+        levels = dict(db.session.execute(sa.select(StockLevel.location_id, StockLevel.qty)
+                                         .where(StockLevel.item_id == placement_item().id)).all())
+    except NoPlacementItem:
+        levels = {}
     last_visits = dict(db.session.execute(
         sa.select(RestockVisit.location_id, sa.func.max(RestockVisit.visited_at))
         .group_by(RestockVisit.location_id)).all())

@@ -70,12 +70,19 @@ class VisitResult:
     replayed: bool
 
 
+class NoPlacementItem(UnknownItem):
+    """No active package item exists, so there is nothing to place or count at a location."""
+
+    def __init__(self):
+        super().__init__(None, field="counted")
+
+
 def placement_item() -> Item:
     """The item that is placed at locations: the first active package item (配置用パッケージ)."""
     item = db.session.scalar(sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, Item.active)
                              .order_by(Item.id).limit(1))
     if item is None:
-        raise UnknownItem(None, field="item_id")
+        raise NoPlacementItem()
     return item
 
 
@@ -189,7 +196,10 @@ class Suggestion:
 
 def suggest(location: Location) -> Suggestion:
     """Suggest adding up to the target level, but never more than the storeroom holds."""
-    item = placement_item()
+    try:
+        item = placement_item()
+    except NoPlacementItem:
+        return Suggestion(expected=0, target=location.target_level, storeroom_available=0, suggested_added=0)
     expected = stock_of(location.id, item.id)
     storeroom = default_storeroom()
     available = stock_of(storeroom.id, item.id) if storeroom else 0

@@ -90,13 +90,25 @@ def database(request, tmp_path_factory):
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
     migrate_up(url)
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    tables = [t for name, t in metadata.tables.items() if name != "alembic_version"]
+    # What the migrations themselves insert (the default items and recipe) is put back after each
+    # truncation, so a PostgreSQL test starts from the same fresh database as a SQLite one.
     with engine.connect() as conn:
-        tables = [name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"]
-    truncate = sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        seeds = {t: [dict(row._mapping) for row in conn.execute(sa.select(t))] for t in metadata.sorted_tables
+                 if t.name != "alembic_version"}
+    seeds = {t: rows for t, rows in seeds.items() if rows}
+    truncate = sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
 
     def fresh(tmp_path):
         with engine.begin() as conn:
             conn.execute(truncate)
+            for table, rows in seeds.items():
+                conn.execute(table.insert(), rows)
+                if "id" in table.c:
+                    conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                         f"(SELECT max(id) FROM \"{table.name}\"))"))
         return url
     fresh.backend = "postgresql"
     yield fresh

@@ -78,8 +78,11 @@ def openapi():
 @bp.route("/locations")
 def locations():
     """Every active location with the packages it holds."""
-    item = visits.placement_item()
-    levels = {row.location_id: row.qty for row in stock_overview(item_id=item.id)}
+    try:
+        item_id = visits.placement_item().id
+    except visits.NoPlacementItem:
+        item_id = None
+    levels = {row.location_id: row.qty for row in stock_overview(item_id=item_id)} if item_id else {}
     return jsonify({"locations": [_location_json(l, levels.get(l.id, 0)) for l in list_locations()]})
 
 

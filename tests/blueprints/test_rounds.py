@@ -129,3 +129,16 @@ def test_the_service_worker_may_cover_the_whole_site(client):
     assert response.status_code == 200
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert "javascript" in response.headers["Content-Type"]
+
+
+def test_without_any_package_item_the_form_still_shows_and_a_visit_is_refused_clearly(
+        client, auth, items, storeroom, point, ledger_counts):
+    from inventory import catalog
+    catalog.set_item_active(items.package, False)
+    auth.login_as("volunteer")
+    assert client.get(f"/l/{point.code}").status_code == 200
+    assert client.get("/rounds").status_code == 200
+    before = ledger_counts()
+    response = client.post(f"/l/{point.code}/visit", data=visit_form(storeroom, added="0"))
+    assert response.status_code == 422 and 'class="error"' in response.get_data(as_text=True)
+    assert ledger_counts() == before
