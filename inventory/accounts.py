@@ -298,15 +298,17 @@ def login(login_name: str, password: str, *, address: str | None, remember: bool
     return LoginResult(user=user, token=token)
 
 
+# Built once: this runs on every signed-in request, and a prebuilt statement keeps its cache key.
+_LIVE_SESSION = (sa.select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+                 .where(LoginSession.token_hash == sa.bindparam("token_hash"), LoginSession.ended_at.is_(None)))
+
+
 def load_session(token: str, now: datetime | None = None) -> User | None:
     """Return the user of a live login session, or None when it ended, expired or is unknown."""
     if not token:
         return None
     now = now or utcnow()
-    row = db.session.execute(
-        sa.select(LoginSession, User).join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == _hash_token(token), LoginSession.ended_at.is_(None))
-    ).first()
+    row = db.session.execute(_LIVE_SESSION, {"token_hash": _hash_token(token)}).first()
     if row is None:
         return None
     login_session, user = row
