@@ -24,6 +24,18 @@ def no_control_characters(form, field):
         raise ValidationError(_l("Please remove the special characters."))
 
 
+def optional_int(value):
+    """An id from a select box or a query string: None when blank or not a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(nfkc(str(value)))
+    except ValueError:
+        return None
+
+
 class CleanStringField(StringField):
     """A text field that is NFKC-normalised, trimmed and free of control characters."""
 

@@ -89,3 +89,15 @@ def level(app):
         db.session.rollback()
         return stock_of(location.id if hasattr(location, "id") else location, item_id)
     return read
+
+
+@pytest.fixture
+def packages(app, items, storeroom, donate):
+    """Put `n` assembled packages in the storeroom through the real services: packages(n)."""
+    from inventory import operations
+
+    def make(n):
+        donate(n, item=items.pack)
+        donate(n, item=items.leaflet)
+        operations.assemble_packages(storeroom.id, items.package, n, idempotency_key=None)
+    return make

@@ -14,23 +14,11 @@ import labels
 from inventory import catalog
 from inventory.printing import CUSTOM, CUSTOM_FIELDS, PrintJob, Product
 
-from ..forms import CleanStringField, NumberField, OneTimeKeyForm, nfkc
+from ..forms import CleanStringField, NumberField, OneTimeKeyForm, nfkc, optional_int
 
 # What people type for a minus sign: the typographic minus, dashes, and the long-vowel mark
 # a Japanese keyboard gives for the minus key in kana mode.
 MINUS_SIGNS = str.maketrans({c: "-" for c in "\u2212\u2010\u2011\u2012\u2013\u2014\u30fc\uff70"})
-
-
-def optional_int(value):
-    """An id from a select box or a query string: None when blank or not a number."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(nfkc(str(value)))
-    except ValueError:
-        return None
 
 
 class MillimetreField(Field):

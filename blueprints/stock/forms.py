@@ -14,23 +14,11 @@ from wtforms.widgets import HiddenInput, TextArea
 from inventory.operations import MANUAL_REASONS
 from inventory.stock_input import MAX_NOTE_LENGTH, local_today
 
-from ..forms import CleanStringField, NumberField, OneTimeKeyForm, nfkc, no_control_characters
+from ..forms import CleanStringField, NumberField, OneTimeKeyForm, no_control_characters, optional_int
 from . import names
 
 BLANK_LINES = 5
 MAX_LINES = 50
-
-
-def optional_int(value):
-    """An id from a select box: None when blank or not a number (the service then refuses it)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(nfkc(str(value)))
-    except ValueError:
-        return None
 
 
 class IdSelectField(SelectField):

@@ -4,20 +4,11 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from inventory import api_tokens, operations, visits
+from inventory import api_tokens, visits
 from inventory.db import db
 from inventory.ledger import StockMovement
 from tests.conftest import PASSWORD, make_app
 
-
-@pytest.fixture
-def packages(app, items, storeroom, donate):
-    """Assemble `n` packages at the storeroom through the real services."""
-    def make(n):
-        donate(n, item=items.pack)
-        donate(n, item=items.leaflet)
-        operations.assemble_packages(storeroom.id, items.package, n, idempotency_key=None)
-    return make
 
 
 @pytest.fixture

@@ -4,19 +4,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from inventory import operations, visits
+from inventory import visits
 from inventory.db import db
 from inventory.ledger import stock_of, verify_balances
 
-
-@pytest.fixture
-def packages(app, items, storeroom, donate):
-    """Assemble `n` packages at the storeroom through the real services."""
-    def make(n):
-        donate(n, item=items.pack)
-        donate(n, item=items.leaflet)
-        operations.assemble_packages(storeroom.id, items.package, n, idempotency_key=None)
-    return make
 
 
 def visit_form(storeroom, **overrides):

@@ -6,21 +6,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory import operations, visits
+from inventory import visits
 from inventory.db import db, utcnow
 from inventory.errors import InvalidValue
 from inventory.ledger import StockMovement, stock_of, verify_balances
 from inventory.stock_errors import IdempotencyConflict, InvalidDate, InvalidQuantity, RetiredLocation
 
-
-@pytest.fixture
-def packages(app, items, storeroom, donate):
-    """Assemble `n` packages at the storeroom through the real services."""
-    def make(n):
-        donate(n, item=items.pack)
-        donate(n, item=items.leaflet)
-        operations.assemble_packages(storeroom.id, items.package, n, idempotency_key=None)
-    return make
 
 
 def key():
