@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from . import accounts, catalog, operations, receipts, reversal, settings
+from . import accounts, catalog, operations, receipts, reversal, settings, visits
 from .accounts import Role, User
 from .db import db, utcnow
 from .ledger import stock_of
@@ -62,7 +62,7 @@ def _location(kind, name, address, spot, target):
 
 
 def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 2026) -> int:
-    """Record a year of donations, purchases, assemblies and deliveries through the real services."""
+    """Record a year of donations, purchases, assemblies and restock rounds through the real services."""
     rng = random.Random(seed)
     pack, leaflet, package = catalog.ensure_default_items()
     storeroom = _location(*STOREROOM)
@@ -91,10 +91,12 @@ def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 
                                      note=DEMO_NOTE, **common)
         count += 1
         for index, point in enumerate(points):
-            delivered_at = assembled_at + timedelta(days=2 + index % 5, hours=rng.randint(0, 6))
-            operations.transfer_stock(storeroom.id, point.id,
-                                      [(package.id, rng.randint(3, point.target_level))],
-                                      occurred_at=delivered_at, note=DEMO_NOTE, **common)
+            # A restock round: the volunteer counts what is left (the rest was taken) and fills up.
+            visited_at = assembled_at + timedelta(days=2 + index % 5, hours=rng.randint(0, 6))
+            left = rng.randint(0, stock_of(point.id, package.id))
+            visits.record_visit(point.id, counted=left, added=max(point.target_level - left, 0),
+                                storeroom_id=storeroom.id, occurred_at=visited_at, note=DEMO_NOTE,
+                                **common)
             count += 1
     # A few corrections, so history shows each kind of record.
     last = start_of_day_utc(today) - timedelta(days=3)
