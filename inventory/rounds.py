@@ -26,6 +26,8 @@ class PlanRow:
     spot: str
     kind: str
     level: int
+    # The level counted at the last visit, less what people probably took since.
+    expected_now: int
     target: int
     daily_rate: float
     days_left: float | None
@@ -37,14 +39,29 @@ class PlanRow:
 
 
 def consumption_rates(since: datetime, until: datetime) -> dict[int, float]:
-    """Packages taken per day at each location over [since, until], from the ledger."""
-    days = max((until - since).total_seconds() / 86400, 1.0)
-    rows = db.session.execute(
+    """Packages taken per day at each location over [since, until], from the ledger.
+
+    Consumption is only learnt at visits, so each location's total is divided by the span its
+    visits cover inside the window (from its first visit there, or `since`, to its last one),
+    not by the whole window: a location placed three weeks ago is not diluted over 60 days.
+    """
+    totals = db.session.execute(
         sa.select(StockMovement.from_location_id, sa.func.sum(StockMovement.quantity))
         .where(StockMovement.kind == MovementKind.CONSUMPTION.value,
                StockMovement.occurred_at >= since, StockMovement.occurred_at <= until)
-        .group_by(StockMovement.from_location_id))
-    return {location_id: float(total) / days for location_id, total in rows}
+        .group_by(StockMovement.from_location_id)).all()
+    if not totals:
+        return {}
+    spans = {location_id: (first, last) for location_id, first, last in db.session.execute(
+        sa.select(RestockVisit.location_id, sa.func.min(RestockVisit.visited_at),
+                  sa.func.max(RestockVisit.visited_at))
+        .where(RestockVisit.visited_at <= until).group_by(RestockVisit.location_id))}
+    rates = {}
+    for location_id, total in totals:
+        first, last = spans.get(location_id, (since, until))
+        days = (min(last, until) - max(first, since)).total_seconds() / 86400
+        rates[location_id] = float(total) / max(days, 1.0)
+    return rates
 
 
 def round_plan(now: datetime | None = None, open_requests: dict[int, int] | None = None) -> list[PlanRow]:
@@ -65,16 +82,19 @@ def round_plan(now: datetime | None = None, open_requests: dict[int, int] | None
         Location.active, Location.kind != LocationKind.STOREROOM.value).order_by(Location.name))
     for location in locations:
         level, rate = levels.get(location.id, 0), rates.get(location.id, 0.0)
-        days_left = level / rate if rate > 0 else None
         last = last_visits.get(location.id)
+        # Placement points only change at visits, so the balance is what was there back then.
+        days_since = (now - last).total_seconds() / 86400 if last else 0.0
+        expected_now = max(level - rate * days_since, 0.0)
+        days_left = expected_now / rate if rate > 0 else None
         rows.append(PlanRow(
             location_id=location.id, code=location.code, name=location.name, spot=location.spot,
-            kind=location.kind, level=level, target=location.target_level, daily_rate=rate,
-            days_left=days_left,
+            kind=location.kind, level=level, expected_now=round(expected_now),
+            target=location.target_level, daily_rate=rate, days_left=days_left,
             empty_on=now + timedelta(days=days_left) if days_left is not None else None,
             last_visit_at=last, overdue=last is None or now - last > OVERDUE_AFTER,
             open_requests=open_requests.get(location.id, 0),
-            to_bring=max(location.target_level - level, 0)))
+            to_bring=max(location.target_level - round(expected_now), 0)))
     never = float("inf")
     rows.sort(key=lambda r: (not r.overdue and not r.open_requests,
                              r.days_left if r.days_left is not None else never, r.name))

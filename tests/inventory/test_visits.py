@@ -140,3 +140,18 @@ def test_the_suggestion_fills_up_to_the_target_within_what_the_storeroom_has(pac
     packages(4)
     suggestion = visits.suggest(point)
     assert (suggestion.expected, suggestion.target, suggestion.suggested_added) == (0, 10, 4)
+
+
+def test_the_round_plan_expects_what_people_took_since_the_last_visit(packages, make_location):
+    from inventory import rounds
+    packages(40)
+    school = make_location("elementary_school", "南小学校", target_level=10)
+    start = utcnow() - timedelta(days=20)
+    visits.record_visit(school.id, counted=0, added=10, occurred_at=start, idempotency_key=key())
+    # 10 days later 5 were left: 5 taken in 10 days, half a package a day.
+    visits.record_visit(school.id, counted=5, added=5, occurred_at=start + timedelta(days=10), idempotency_key=key())
+    row = next(r for r in rounds.round_plan() if r.location_id == school.id)
+    assert row.level == 10
+    assert row.expected_now == 5  # ten days at the rate seen over the 60-day window since
+    assert row.to_bring == 5
+    assert row.days_left is not None and 8 < row.days_left < 12
