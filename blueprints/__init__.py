@@ -10,7 +10,8 @@ def register_all(app: Flask) -> None:
     from inventory.db import configure_sqlite, db
 
     from . import admin, api, auth, cli, errors, i18n, main, navigation, public, rounds, security, stock, stock_cli
-    from . import labels_cli, printing
+    from . import labels_cli, printing, reports
+    from . import privacy_cli, requests
     from .extensions import csrf, migrate
 
     db.init_app(app)
@@ -29,6 +30,9 @@ def register_all(app: Flask) -> None:
     for module in (main, auth, admin, api, public, rounds, stock):
         app.register_blueprint(module.bp)
     app.register_blueprint(printing.bp)
+    app.register_blueprint(requests.bp)
+    app.register_blueprint(reports.bp)
     cli.init_app(app)
     stock_cli.init_app(app)
     labels_cli.init_app(app)
+    privacy_cli.init_app(app)

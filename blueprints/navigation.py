@@ -21,8 +21,13 @@ MENU = [
     ("stock.items", _l("Items"), {A, S}),
     ("printing.index", _l("Printing"), {A, S}),
     ("rounds.plan", _l("Round plan"), {A, S, V}),
+    ("requests.queue", _l("Requests"), {A, S}),
+    ("requests.school_home", _l("My school"), {C}),
+    ("reports.dashboard", _l("Reports"), {A, S}),
     ("admin.users", _l("Accounts"), {A}),
     ("admin.edit_settings", _l("Settings"), {A}),
+    ("requests.school_links", _l("School contacts"), {A}),
+    ("requests.access_log", _l("Personal data log"), {A}),
 ]
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from .catalog import Location, LocationKind
 from .db import db, utcnow
 from .ledger import MovementKind, StockLevel, StockMovement
+from .request_queries import open_refills_by_location
 from .visits import NoPlacementItem, RestockVisit, placement_item
 
 RATE_WINDOW = timedelta(days=60)
@@ -64,9 +65,10 @@ def consumption_rates(since: datetime, until: datetime) -> dict[int, float]:
     return rates
 
 
-def round_plan(now: datetime | None = None, open_requests: dict[int, int] | None = None) -> list[PlanRow]:
-    """Every active placement point, most urgent first: overdue, then soonest predicted empty."""
+def round_plan(now: datetime | None = None) -> list[PlanRow]:
+    """Every active placement point, most urgent first: overdue or asked for, then soonest empty."""
     now = now or utcnow()
+    open_requests = open_refills_by_location()
     rates = consumption_rates(now - RATE_WINDOW, now)
     try:
         levels = dict(db.session.execute(sa.select(StockLevel.location_id, StockLevel.qty)
@@ -76,7 +78,6 @@ def round_plan(now: datetime | None = None, open_requests: dict[int, int] | None
     last_visits = dict(db.session.execute(
         sa.select(RestockVisit.location_id, sa.func.max(RestockVisit.visited_at))
         .group_by(RestockVisit.location_id)).all())
-    open_requests = open_requests or {}
     rows = []
     locations = db.session.scalars(sa.select(Location).where(
         Location.active, Location.kind != LocationKind.STOREROOM.value).order_by(Location.name))

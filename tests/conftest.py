@@ -184,5 +184,5 @@ def auth(client, make_user):
     return AuthActions(client, make_user)
 
 
-# The ledger fixtures (items, locations, donate, ledger_counts, …) serve every test folder.
-pytest_plugins = ["tests.ledger_fixtures"]
+# The ledger and request fixtures (items, locations, donate, mail_request, …) serve every test folder.
+pytest_plugins = ["tests.ledger_fixtures", "tests.request_fixtures"]

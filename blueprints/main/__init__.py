@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from inventory.db import db
@@ -21,6 +21,8 @@ def _template_helpers():
 @login_required
 def home():
     """Show the signed-in user's home page: what their role does next."""
+    if current_user.role == "school":
+        return redirect(url_for("requests.school_home"))  # a school's home is its locations
     return render_template(f"main/home_{current_user.role}.html")
 
 
