@@ -5,13 +5,22 @@ set no cookie for visitors, load nothing from elsewhere and store nothing about 
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 
 from inventory import scans
 from inventory.catalog import find_location_by_code
 
 bp = Blueprint("public", __name__)
+
+
+def scan_counter() -> scans.ScanCounter:
+    """This process's scan counter (writes every SCAN_FLUSH_SECONDS, 0 = at once)."""
+    counter = current_app.extensions.get("scan_counter")
+    if counter is None:
+        counter = current_app.extensions["scan_counter"] = scans.ScanCounter(
+            current_app.config["SCAN_FLUSH_SECONDS"])
+    return counter
 
 
 @bp.route("/l/<code>")
@@ -26,7 +35,7 @@ def location_page(code: str):
         from ..rounds import render_restock
         return render_restock(location)
     if location.active and not current_user.is_authenticated:
-        scans.count_scan(location.id)  # reach of the placement: visitors only, never staff rounds
+        scan_counter().add(location.id)  # reach of the placement: visitors only, never staff rounds
     login_url = url_for("auth.login", next=url_for(".location_page", code=location.code))
     return render_template("public/support.html", location=location, unknown=False, login_url=login_url)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from inventory import dashboard as dashboard_figures
 from inventory import exports, reports
@@ -23,7 +24,8 @@ from .tables import fiscal_year_tables, flow_chart, flow_table, month_labels
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 CSV_TYPES = {"utf-8-sig": "text/csv; charset=utf-8", "cp932": "text/csv; charset=shift_jis"}
-CP932_NOTE = "Characters that Shift_JIS cannot hold were replaced with 〓: %(chars)s"
+# Formatted later by the export with the characters it replaced.
+CP932_NOTE = _l("Characters that Shift_JIS cannot hold were replaced with 〓: %(chars)s")
 
 
 @bp.route("/")
@@ -98,7 +100,7 @@ def fiscal_year_csv():
             body.append(table.footer)
         body.append([])
     title = [_("Fiscal year report"), fiscal_year_label(year)]
-    return _csv_response(exports.csv_chunks(title, body, codec, _(CP932_NOTE)), f"fiscal-year-{year}", codec)
+    return _csv_response(exports.csv_chunks(title, body, codec, str(CP932_NOTE)), f"fiscal-year-{year}", codec)
 
 
 def _in_app_context(app, chunks):
@@ -140,7 +142,7 @@ def export():
     body = exports.rows(dataset, since, until, export_value_names())
     span = "-".join(day.strftime("%Y%m%d") for day in (form.since.data, form.until.data) if day)
     stem = f"{dataset}-{span}" if span else dataset
-    return _csv_response(exports.csv_chunks(header, body, codec, _(CP932_NOTE)), stem, codec)
+    return _csv_response(exports.csv_chunks(header, body, codec, str(CP932_NOTE)), stem, codec)
 
 
 @bp.app_template_global()
