@@ -27,6 +27,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def in_check(column: str, values) -> str:
+    """SQL for a CHECK that a column holds one of an enum's values (`kind IN ('a', 'b')`)."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (how every *_at column is stored)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

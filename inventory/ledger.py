@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import idempotency
-from .db import db, utcnow
+from .db import db, in_check, utcnow
 from .stock_errors import InsufficientStock, UnknownRecord
 from .stock_input import check_quantity, clean_note
 
@@ -72,10 +72,6 @@ USER_OUTFLOW_KINDS = (MovementKind.CONSUMPTION, MovementKind.MAILED, MovementKin
                       MovementKind.DISCARDED)
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
-
-
 class StockRecord(db.Model):
     """The header of one business action; its movements stand or fall (and are reversed) together."""
 
@@ -95,8 +91,8 @@ class StockRecord(db.Model):
                                                            unique=True)
 
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", RecordKind), name="kind_known"),
-        sa.CheckConstraint("reason IS NULL OR " + _in("reason", AdjustmentReason), name="reason_known"),
+        sa.CheckConstraint(in_check("kind", RecordKind), name="kind_known"),
+        sa.CheckConstraint("reason IS NULL OR " + in_check("reason", AdjustmentReason), name="reason_known"),
         sa.CheckConstraint("(kind = 'reversal') = (reverses_record_id IS NOT NULL)",
                            name="reversal_names_record"),
         sa.Index("ix_stock_record_kind_occurred_at", "kind", "occurred_at"),
@@ -124,14 +120,14 @@ class StockMovement(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
-        sa.CheckConstraint(_in("kind", MovementKind), name="kind_known"),
+        sa.CheckConstraint(in_check("kind", MovementKind), name="kind_known"),
         sa.CheckConstraint("from_location_id IS NOT NULL OR to_location_id IS NOT NULL",
                            name="has_a_side"),
         sa.CheckConstraint("from_location_id IS NULL OR to_location_id IS NULL "
                            "OR from_location_id <> to_location_id", name="sides_differ"),
         sa.CheckConstraint(
-            f"({_in('kind', INFLOW_KINDS)} AND from_location_id IS NULL) "
-            f"OR ({_in('kind', OUTFLOW_KINDS)} AND to_location_id IS NULL) "
+            f"({in_check('kind', INFLOW_KINDS)} AND from_location_id IS NULL) "
+            f"OR ({in_check('kind', OUTFLOW_KINDS)} AND to_location_id IS NULL) "
             "OR (kind = 'transfer' AND from_location_id IS NOT NULL AND to_location_id IS NOT NULL) "
             "OR kind IN ('adjustment', 'reversal')", name="sides_match_kind"),
         sa.CheckConstraint("(kind = 'reversal') = (reverses_id IS NOT NULL)",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from . import idempotency, personal_data, schools
 from .catalog import LocationKind, get_location, require_item, require_location
-from .db import db, unit_of_work, utcnow
+from .db import db, in_check, unit_of_work, utcnow
 from .errors import Conflict, InvalidValue, NotFound
 from .ledger import MovementKind, RecordKind, create_record, move, record_outflow
 from .stock_errors import InvalidDate
@@ -78,10 +78,6 @@ PERSON_DELIVERIES = (Delivery.MAIL, Delivery.OFFICE, Delivery.CAFE, Delivery.PIC
 PERSON_CHANNELS = tuple(c for c in Channel if c != Channel.SCHOOL)
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
-
-
 class PackRequest(db.Model):
     """One request; nothing here says who the person is (see RequestPersonalData)."""
 
@@ -110,12 +106,12 @@ class PackRequest(db.Model):
     personal_data_purged_at: Mapped[datetime | None]
 
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", RequestKind), name="kind_known"),
-        sa.CheckConstraint(_in("status", RequestStatus), name="status_known"),
-        sa.CheckConstraint(_in("channel", Channel), name="channel_known"),
-        sa.CheckConstraint("delivery IS NULL OR " + _in("delivery", Delivery), name="delivery_known"),
+        sa.CheckConstraint(in_check("kind", RequestKind), name="kind_known"),
+        sa.CheckConstraint(in_check("status", RequestStatus), name="status_known"),
+        sa.CheckConstraint(in_check("channel", Channel), name="channel_known"),
+        sa.CheckConstraint("delivery IS NULL OR " + in_check("delivery", Delivery), name="delivery_known"),
         sa.CheckConstraint(f"quantity BETWEEN 1 AND {MAX_REFILL_PACKAGES}", name="quantity_range"),
-        sa.CheckConstraint(f"({_in('status', CLOSED_STATUSES)}) = (closed_at IS NOT NULL)",
+        sa.CheckConstraint(f"({in_check('status', CLOSED_STATUSES)}) = (closed_at IS NOT NULL)",
                            name="closed_has_time"),
         sa.CheckConstraint("kind = 'refill' OR delivery IS NOT NULL", name="person_has_delivery"),
         sa.Index("ix_pack_request_status_created_at", "status", "created_at"),

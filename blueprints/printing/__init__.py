@@ -106,6 +106,18 @@ def _prefilled_form() -> tuple[PrintForm, str | None]:
     return PrintForm(data=data), message
 
 
+def _download(form, job: PrintJob, **batch):
+    """Record the batch and answer with its PDF; on a refusal put the message on the form (None)."""
+    try:
+        result = printing.record_batch(job, base_url=base_url(), font_path=font_path(),
+                                       created_by=current_user.id,
+                                       idempotency_key=form.idempotency_key.data, **batch)
+    except PRINT_ERRORS as error:
+        form.message = attach_print_error(form, error)
+        return None
+    return pdf_response(result.pdf, printing.filename_of(printing.get_batch(result.batch_id)))
+
+
 @bp.route("/", methods=["GET", "POST"])
 @staff_required
 def index():
@@ -122,15 +134,10 @@ def index():
     if valid:
         job = form.job()
         if request.form.get("action") == "download":
-            try:
-                result = printing.record_batch(
-                    job, base_url=base_url(), font_path=font_path(), created_by=current_user.id,
-                    assembly_record_id=form.assembly_record_id.data, note=form.note.data or "",
-                    idempotency_key=form.idempotency_key.data)
-            except PRINT_ERRORS as error:
-                form.message = attach_print_error(form, error)
-            else:
-                return pdf_response(result.pdf, printing.filename_of(printing.get_batch(result.batch_id)))
+            response = _download(form, job, assembly_record_id=form.assembly_record_id.data,
+                                 note=form.note.data or "")
+            if response is not None:
+                return response
         else:
             preview = checked_preview(form, job)
     assembly_id = form.assembly_record_id.data
@@ -284,14 +291,9 @@ def placard(location_id: int):
     if location.active and (request.method == "GET" or form.validate()):
         job = _placard_job(location, form)
         if request.form.get("action") == "download":
-            try:
-                result = printing.record_batch(job, base_url=base_url(), font_path=font_path(),
-                                               created_by=current_user.id,
-                                               idempotency_key=form.idempotency_key.data)
-            except PRINT_ERRORS as error:
-                form.message = attach_print_error(form, error)
-            else:
-                return pdf_response(result.pdf, printing.filename_of(printing.get_batch(result.batch_id)))
+            response = _download(form, job)
+            if response is not None:
+                return response
         else:
             preview = checked_preview(form, job)
             if preview:
