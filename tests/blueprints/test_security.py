@@ -97,3 +97,13 @@ def test_a_tampered_session_cookie_is_ignored(client, auth):
 def test_a_tampered_remember_cookie_is_ignored(app, client):
     client.set_cookie("remember_token", "1|deadbeef")
     assert client.get("/").status_code == 302
+
+
+def test_database_errors_never_repeat_the_values_sent(app):
+    import sqlalchemy as sa
+    from inventory.db import db
+    with pytest.raises(sa.exc.DBAPIError) as caught:
+        db.session.execute(sa.text("INSERT INTO user (id, username) VALUES (:id, :name)"),
+                           {"id": "not-a-number", "name": "北見市青葉町1-1 山田花子"})
+    db.session.rollback()
+    assert "山田花子" not in str(caught.value)
