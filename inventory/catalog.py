@@ -277,12 +277,16 @@ def new_location_code() -> str:
             return code
 
 
+# Built once: every QR scan looks a code up.
+_BY_CODE = sa.select(Location).where(Location.code == sa.bindparam("code"))
+
+
 def find_location_by_code(code: str | None) -> Location | None:
     """The location (active or retired) a scanned or typed code names, case-insensitively."""
     code = normalize_code(code)
     if not 6 <= len(code) <= 8:
         return None
-    return db.session.scalar(sa.select(Location).where(Location.code == code))
+    return db.session.scalar(_BY_CODE, {"code": code})
 
 
 def get_location(location_id) -> Location:

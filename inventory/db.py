@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -63,6 +64,11 @@ def configure_sqlite(engine: sa.Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+# Writers of one process queue here rather than in SQLite's busy handler, which sleeps in
+# growing steps (up to 100 ms) between tries; other processes still meet the busy handler.
+_sqlite_writers = threading.RLock()
+
+
 @contextlib.contextmanager
 def unit_of_work():
     """Run the block as one writing transaction: commit on success, roll back on any error.
@@ -74,10 +80,12 @@ def unit_of_work():
     session = db.session()
     if session.in_transaction():
         session.rollback()
-    session.connection(execution_options={"sqlite_immediate": True})
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    queue = _sqlite_writers if db.engine.dialect.name == "sqlite" else contextlib.nullcontext()
+    with queue:
+        session.connection(execution_options={"sqlite_immediate": True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -215,10 +215,14 @@ def _insert(session: Session):
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
 
 
+# Built once: balances are read on every restock form and suggestion.
+_STOCK_OF = sa.select(StockLevel.qty).where(StockLevel.location_id == sa.bindparam("location_id"),
+                                            StockLevel.item_id == sa.bindparam("item_id"))
+
+
 def stock_of(location_id: int, item_id: int) -> int:
     """The current balance of an item at a location (0 when it never had any)."""
-    return db.session.scalar(sa.select(StockLevel.qty).where(
-        StockLevel.location_id == location_id, StockLevel.item_id == item_id)) or 0
+    return db.session.scalar(_STOCK_OF, {"location_id": location_id, "item_id": item_id}) or 0
 
 
 def lock_level(location_id: int, item_id: int) -> int:

@@ -53,6 +53,16 @@ class RestockVisit(db.Model):
     )
 
 
+# Built once: the restock form runs these on every scan by a volunteer.
+_PLACEMENT_ITEM = (sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, Item.active)
+                   .order_by(Item.id).limit(1))
+_STOREROOMS = (sa.select(Location).where(Location.kind == LocationKind.STOREROOM.value, Location.active)
+               .order_by(Location.id))
+_DEFAULT_STOREROOM = _STOREROOMS.limit(1)
+_LAST_VISIT = (sa.select(RestockVisit).where(RestockVisit.location_id == sa.bindparam("location_id"))
+               .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
+
+
 @dataclass(frozen=True)
 class VisitResult:
     """What a visit recorded: consumption, found, added, what the storeroom could not cover."""
@@ -79,17 +89,20 @@ class NoPlacementItem(UnknownItem):
 
 def placement_item() -> Item:
     """The item that is placed at locations: the first active package item (配置用パッケージ)."""
-    item = db.session.scalar(sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, Item.active)
-                             .order_by(Item.id).limit(1))
+    item = db.session.scalar(_PLACEMENT_ITEM)
     if item is None:
         raise NoPlacementItem()
     return item
 
 
+def active_storerooms() -> list[Location]:
+    """The storerooms a volunteer may take packages from, oldest first."""
+    return list(db.session.scalars(_STOREROOMS))
+
+
 def default_storeroom() -> Location | None:
     """The storeroom volunteers restock from when there is only one (the first active one)."""
-    return db.session.scalar(sa.select(Location).where(
-        Location.kind == LocationKind.STOREROOM.value, Location.active).order_by(Location.id).limit(1))
+    return db.session.scalar(_DEFAULT_STOREROOM)
 
 
 def _check_flags(flags) -> str:
@@ -173,8 +186,7 @@ def visit_result_of(visit: RestockVisit, *, replayed: bool = False) -> VisitResu
 
 def last_visit(location_id: int) -> RestockVisit | None:
     """The most recent visit to a location."""
-    return db.session.scalar(sa.select(RestockVisit).where(RestockVisit.location_id == location_id)
-                             .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
+    return db.session.scalar(_LAST_VISIT, {"location_id": location_id})
 
 
 def recent_visits(location_id: int, limit: int = 10) -> list[RestockVisit]:

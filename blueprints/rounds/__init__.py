@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from inventory import rounds, visits
-from inventory.catalog import Location, LocationKind, find_location_by_code, list_locations
+from inventory.catalog import Location, find_location_by_code
 from inventory.db import db, utcnow
 from inventory.errors import DomainError
 
@@ -23,7 +23,7 @@ round_roles = roles_required("admin", "staff", "volunteer")
 def restock_form(location: Location, suggestion: visits.Suggestion, formdata=None) -> RestockForm:
     """The restock form for a location, pre-filled with the suggested number to add."""
     form = RestockForm(formdata=formdata, data={"added": suggestion.suggested_added})
-    storerooms = list_locations(kind=LocationKind.STOREROOM.value)
+    storerooms = visits.active_storerooms()
     form.storeroom_id.choices = [(s.id, s.name) for s in storerooms]
     if formdata is None and storerooms:
         form.storeroom_id.data = storerooms[0].id

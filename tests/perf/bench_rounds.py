@@ -28,15 +28,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(target: str, env: dict, access_log: Path) -> tuple[subprocess.Popen, int]:
-    """Start gunicorn (2 workers × 4 threads, as on a small server) and wait until it answers.
+WORKERS = {"2 sync workers": ["--workers", "2"],
+           "2 workers x 4 threads": ["--workers", "2", "--threads", "4"]}
+
+
+def serve(target: str, env: dict, access_log: Path, workers: list[str]) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn with `workers` (2 cores here) and wait until it answers.
 
     Its access log records each request's server time (%(D)s, microseconds): that is the
     figure reported, since the Python client threads on the same two cores add their own delay.
     """
     port = free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv/bin/gunicorn"), *workers, "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--access-logfile", str(access_log),
          "--access-logformat", "%(m)s %(U)s %(s)s %(D)s", target],
         cwd=ROOT / "tests/perf" if "bare_app" in target else ROOT, env={**os.environ, **env})
@@ -126,25 +130,34 @@ def main():
     env = {"DATABASE_URL": f"sqlite:///{path}", "FLASK_SECRET_KEY": uuid.uuid4().hex, "BARE_DATABASE": str(path)}
 
     logs = Path(tempfile.mkdtemp())
-    bare_log, app_log = logs / "bare.log", logs / "app.log"
-    bare, bare_port = serve("bare_app:app", env, bare_log)
-    server, port = serve("app:create_app()", env, app_log)
-    try:
-        client_rows, server_rows = [], []
-        cookie = sign_in(port, "bench-volunteer", "bench-password-1")
-        for name, target_port, log, path, headers in [
-                ("bare Flask + 1 query (gunicorn)", bare_port, bare_log, "/", {}),
-                ("public QR page, visitor", port, app_log, f"/l/{codes[0]}", {}),
-                ("restock form, signed-in volunteer", port, app_log, f"/l/{codes[1]}", {"Cookie": cookie})]:
-            before = log_length(log)
-            client_rows.append((name, percentiles(hammer(target_port, path, headers))))
-            server_rows.append((name, percentiles(server_times(log, "GET", path, before + 1))))
-        title = (f"under gunicorn (2 workers x 4 threads), {CLIENTS} concurrent keep-alive clients, "
-                 f"{CLIENTS * REQUESTS_PER_CLIENT} requests each")
-        report("Server time " + title, server_rows, "bare Flask + 1 query (gunicorn)")
-        report("Client round trip (loopback, Python client threads on the same 2 cores) " + title,
-               client_rows, "bare Flask + 1 query (gunicorn)")
+    for config, workers in WORKERS.items():
+        bare_log, app_log = logs / f"bare-{len(workers)}.log", logs / f"app-{len(workers)}.log"
+        bare, bare_port = serve("bare_app:app", env, bare_log, workers)
+        server, port = serve("app:create_app()", env, app_log, workers)
+        try:
+            client_rows, server_rows = [], []
+            cookie = sign_in(port, "bench-volunteer", "bench-password-1")
+            for name, target_port, log, path, headers in [
+                    ("bare Flask + 1 query (gunicorn)", bare_port, bare_log, "/", {}),
+                    ("public QR page, visitor", port, app_log, f"/l/{codes[0]}", {}),
+                    ("restock form, signed-in volunteer", port, app_log, f"/l/{codes[1]}", {"Cookie": cookie})]:
+                before = log_length(log)
+                client_rows.append((name, percentiles(hammer(target_port, path, headers))))
+                server_rows.append((name, percentiles(server_times(log, "GET", path, before + 1))))
+            title = f"under gunicorn ({config}), {CLIENTS} concurrent keep-alive clients, {REQUESTS_PER_CLIENT} requests each"
+            report("Server time " + title, server_rows, "bare Flask + 1 query (gunicorn)")
+            report("Client round trip (Python client threads on the same 2 cores) " + title,
+                   client_rows, "bare Flask + 1 query (gunicorn)")
+        finally:
+            for process in (server, bare):
+                process.terminate()
+                process.wait(timeout=10)
 
+    bare_log, app_log = logs / "bare.log", logs / "app.log"
+    bare, bare_port = serve("bare_app:app", env, bare_log, WORKERS["2 workers x 4 threads"])
+    server, port = serve("app:create_app()", env, app_log, WORKERS["2 workers x 4 threads"])
+    try:
+        cookie = sign_in(port, "bench-volunteer", "bench-password-1")
         connection = http.client.HTTPConnection("127.0.0.1", port)
         sizes = {}
         for asset in [f"/l/{codes[1]}", "/static/style.css", "/static/offline.js", "/static/restock.js"]:
