@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +29,7 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel and the template filters."""
     babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(_catalogue_for_this_render)
     app.jinja_env.filters["date"] = show_date
     app.jinja_env.filters["datetime"] = show_datetime
     app.jinja_env.globals.update(
@@ -35,6 +38,25 @@ def init_app(app: Flask) -> None:
         fiscal_year_label=fiscal_year_label,
         role_label=role_label,
     )
+
+
+def _catalogue_for_this_render() -> dict:
+    """Give templates a gettext bound to this request's catalogue, looked up once per render.
+
+    Jinja's `_()` resolves `gettext` from the context before the globals Flask-Babel installs,
+    which would look the catalogue up again for every string (a third of a page's time). It
+    behaves as Jinja's newstyle gettext: escaped variables, always %-formatted.
+    """
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"gettext": gettext}
 
 
 ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"),

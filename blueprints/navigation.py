@@ -35,9 +35,8 @@ def nav_items() -> list[tuple[str, str]]:
     """Return the menu entries for the signed-in user."""
     if not current_user.is_authenticated:
         return []
-    endpoints = current_app.view_functions
-    return [(endpoint, label) for endpoint, label, roles in MENU
-            if current_user.role in roles and endpoint in endpoints]
+    role, endpoints = current_user.role, current_app.view_functions  # one proxy look-up each
+    return [(endpoint, label) for endpoint, label, roles in MENU if role in roles and endpoint in endpoints]
 
 
 def view_endpoints() -> set[str]:
