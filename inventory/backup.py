@@ -36,8 +36,14 @@ def backup_database(path: str) -> None:
                 "pg_dump was not found. Install the PostgreSQL client tools and run: "
                 "pg_dump --format=custom --file=PATH \"$DATABASE_URL\"")
         # The password travels in the environment, not on a command line others can read.
-        env = dict(os.environ, PGPASSWORD=engine.url.password or "")
-        url = engine.url.set(drivername="postgresql", password=None).render_as_string()
-        subprocess.run(["pg_dump", "--format=custom", f"--file={path}", url], check=True, env=env)
+        url = engine.url
+        env = dict(os.environ, PGPASSWORD=url.password or "")
+        command = ["pg_dump", "--format=custom", f"--file={path}", "-h", url.host or "localhost",
+                   "-p", str(url.port or 5432), *(["-U", url.username] if url.username else []),
+                   url.database or ""]
+        try:
+            subprocess.run(command, check=True, env=env, capture_output=True, text=True)
+        except subprocess.CalledProcessError as error:
+            raise BackupUnsupported(f"pg_dump failed: {error.stderr.strip()}") from None
         return
     raise BackupUnsupported(f"no backup method for {engine.dialect.name}")

@@ -54,3 +54,36 @@ def test_a_sqlite_backup_restores_to_the_same_data(runner, database, make_user, 
     restored = make_app(f"sqlite:///{target}")
     with restored.app_context():
         assert accounts.find_user("before-backup") is not None
+
+
+def test_a_postgresql_backup_restores_to_the_same_data(runner, database, database_url, make_user, tmp_path):
+    if database.backend != "postgresql":
+        pytest.skip("pg_dump; SQLite uses its online backup API")
+    import shutil
+    import subprocess
+
+    import sqlalchemy as sa
+    if shutil.which("pg_restore") is None:
+        pytest.skip("pg_restore is not installed")
+    make_user("staff", username="before-backup")
+    target = tmp_path / "backup.dump"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    url = sa.engine.make_url(database_url)
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    copy_name = f"{url.database}_restore"
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{copy_name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{copy_name}"'))
+    try:
+        env = {"PGPASSWORD": url.password or "", "PATH": "/usr/bin:/bin"}
+        subprocess.run(["pg_restore", "--no-owner", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+                        "-U", url.username, "-d", copy_name, str(target)], check=True, env=env)
+        restored = sa.create_engine(url.set(database=copy_name))
+        with restored.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM \"user\" WHERE username = 'before-backup'")).scalar() == 1
+        restored.dispose()
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{copy_name}"'))
+        engine.dispose()
