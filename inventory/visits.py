@@ -16,8 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .catalog import ItemKind, Item, Location, LocationKind, require_location
 from .db import db
 from .errors import InvalidValue
-from .ledger import (AdjustmentReason, MovementKind, RecordKind, RecordResult, create_record,
-                     lock_level, move, record_count, record_outflow, run_service, stock_of)
+from . import idempotency
+from .ledger import (AdjustmentReason, MovementKind, RecordKind, create_record, lock_level, move,
+                     record_count, record_outflow, stock_of)
 from .stock_errors import InsufficientStock, UnknownItem
 from .stock_input import check_occurred_at, check_quantity, clean_note
 
@@ -160,28 +161,24 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
                                  visited_at=when, visitor_id=recorded_by, expected=expected,
                                  counted=counted, added=moved, added_unrecorded=unrecorded,
                                  flags=flag_text, note=note))
-        return record
+        return record.id
 
-    result = run_service("record_visit", idempotency_key, payload, work)
-    return visit_result(result)
-
-
-def visit_result(result: RecordResult) -> VisitResult:
-    """Describe a recorded visit (also for a replayed key, from what is stored)."""
-    visit = db.session.scalar(sa.select(RestockVisit).where(RestockVisit.record_id == result.record_id))
+    # The result is read back from the stored visit, so a replayed key answers the same.
+    record_id, replayed = idempotency.run("record_visit", idempotency_key, payload, work)
+    visit = db.session.scalar(sa.select(RestockVisit).where(RestockVisit.record_id == record_id))
     if visit is None:
         raise InvalidValue("not a visit", field="idempotency_key")
-    return visit_result_of(visit, replayed=result.replayed)
+    return visit_result_of(visit, replayed=replayed)
 
 
 def visit_result_of(visit: RestockVisit, *, replayed: bool = False) -> VisitResult:
-    """Describe a stored visit: what was consumed, found and added, and the level now."""
+    """Describe a stored visit: what was consumed, found and added, and the level it left."""
     consumed = visit.expected - visit.counted if visit.counted < visit.expected else 0
     found = visit.counted - visit.expected if visit.counted > visit.expected else 0
     return VisitResult(visit_id=visit.id, record_id=visit.record_id, location_id=visit.location_id,
                        expected=visit.expected, counted=visit.counted, consumed=consumed, found=found,
                        added=visit.added, added_unrecorded=visit.added_unrecorded,
-                       level_after=stock_of(visit.location_id, visit.item_id), replayed=replayed)
+                       level_after=visit.counted + visit.added, replayed=replayed)
 
 
 def last_visit(location_id: int) -> RestockVisit | None:
