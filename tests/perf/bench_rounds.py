@@ -119,13 +119,13 @@ def main():
         pack, leaflet, package = catalog.ensure_default_items()
         storeroom = catalog.create_location("storeroom", "倉庫", idempotency_key=None)
         points = [catalog.create_location("elementary_school", f"小学校 {i}", spot="1階 女子トイレ",
-                                          target_level=10, idempotency_key=None) for i in range(60)]
+                                          target_level=10, idempotency_key=None) for i in range(100)]
         for item in (pack, leaflet):
             receipts.receive_donation(storeroom.id, local_today(), [(item.id, 5000)], donor_kind="company",
                                       idempotency_key=None)
         operations.assemble_packages(storeroom.id, package.id, 5000, idempotency_key=None)
         volunteer = accounts.create_user("bench-volunteer", "bench-password-1", "volunteer")
-        tokens = [api_tokens.issue_token(volunteer.id, f"client {i}") for i in range(50)]
+        tokens = [api_tokens.issue_token(volunteer.id, f"client {i}") for i in range(100)]
         codes = [p.code for p in points]
     env = {"DATABASE_URL": f"sqlite:///{path}", "FLASK_SECRET_KEY": uuid.uuid4().hex, "BARE_DATABASE": str(path)}
 
@@ -153,57 +153,70 @@ def main():
                 process.terminate()
                 process.wait(timeout=10)
 
-    bare_log, app_log = logs / "bare.log", logs / "app.log"
-    bare, bare_port = serve("bare_app:app", env, bare_log, WORKERS["2 workers x 4 threads"])
-    server, port = serve("app:create_app()", env, app_log, WORKERS["2 workers x 4 threads"])
-    try:
-        cookie = sign_in(port, "bench-volunteer", "bench-password-1")
+    for round_number, (config, workers) in enumerate(WORKERS.items()):
+        app_log = logs / f"posts-{round_number}.log"
+        server, port = serve("app:create_app()", env, app_log, workers)
+        try:
+            if round_number == 0:
+                print_page_bytes(port, codes[1])
+            post_visits(app, port, codes[round_number * 50:(round_number + 1) * 50],
+                        tokens[round_number * 50:(round_number + 1) * 50], app_log, config)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def print_page_bytes(port: int, code: str) -> None:
+    """The volunteer page's own bytes: its HTML, the stylesheet and its scripts."""
+    cookie = sign_in(port, "bench-volunteer", "bench-password-1")
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    sizes = {}
+    for asset in [f"/l/{code}", "/static/style.css", "/static/offline.js", "/static/restock.js"]:
+        connection.request("GET", asset, headers={"Cookie": cookie})
+        sizes[asset] = len(connection.getresponse().read())
+    print(f"\nvolunteer page bytes (uncompressed): {sum(sizes.values())} B total "
+          + ", ".join(f"{k.rsplit('/', 1)[-1]} {v}" for k, v in sizes.items()))
+
+
+def post_visits(app, port: int, codes: list[str], tokens: list[str], app_log: Path, config: str) -> None:
+    """50 visit POSTs released at once from separate clients; each must be recorded once."""
+    barrier, results, lock = threading.Barrier(50), [], threading.Lock()
+
+    def post_visit(i):
+        body = (f'{{"location_code": "{codes[i]}", "counted": 0, "added": 5, '
+                f'"idempotency_key": "{uuid.uuid4().hex}"}}')
         connection = http.client.HTTPConnection("127.0.0.1", port)
-        sizes = {}
-        for asset in [f"/l/{codes[1]}", "/static/style.css", "/static/offline.js", "/static/restock.js"]:
-            connection.request("GET", asset, headers={"Cookie": cookie})
-            sizes[asset] = len(connection.getresponse().read())
-        print(f"\nvolunteer page bytes (uncompressed): {sum(sizes.values())} B total "
-              + ", ".join(f"{k.rsplit('/', 1)[-1]} {v}" for k, v in sizes.items()))
+        barrier.wait()
+        start = time.perf_counter()
+        connection.request("POST", "/api/v1/visits", body=body, headers={
+            "Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        with lock:
+            results.append(((time.perf_counter() - start) * 1000, response.status))
 
-        barrier, results, lock = threading.Barrier(50), [], threading.Lock()
-
-        def post_visit(i):
-            body = (f'{{"location_code": "{codes[i]}", "counted": 0, "added": 5, '
-                    f'"idempotency_key": "{uuid.uuid4().hex}"}}')
-            connection = http.client.HTTPConnection("127.0.0.1", port)
-            barrier.wait()
-            start = time.perf_counter()
-            connection.request("POST", "/api/v1/visits", body=body, headers={
-                "Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"})
-            response = connection.getresponse()
-            response.read()
-            with lock:
-                results.append(((time.perf_counter() - start) * 1000, response.status))
-
-        threads = [threading.Thread(target=post_visit, args=(i,)) for i in range(50)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        statuses = sorted({status for _, status in results})
-        figures = percentiles([ms for ms, _ in results])
-        posted = percentiles(server_times(app_log, "POST", "/api/v1/visits", 0))
-        with app.app_context():
-            from inventory.db import db
-            from inventory.ledger import verify_balances
-            from inventory.visits import RestockVisit
-            import sqlalchemy as sa
-            recorded = db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit))
-            differences = verify_balances()
-        print(f"\n50 concurrent visit POSTs (separate clients, API tokens): statuses {statuses}, "
-              f"recorded {recorded}, ledger differences {len(differences)}\n"
-              f"  server time p50 {posted['p50']:.1f} ms, p99 {posted['p99']:.1f} ms; "
-              f"client round trip p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms")
-    finally:
-        for process in (server, bare):
-            process.terminate()
-            process.wait(timeout=10)
+    threads = [threading.Thread(target=post_visit, args=(i,)) for i in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted({status for _, status in results})
+    figures = percentiles([ms for ms, _ in results])
+    posted = percentiles(server_times(app_log, "POST", "/api/v1/visits", 0))
+    with app.app_context():
+        import sqlalchemy as sa
+        from inventory.db import db
+        from inventory.ledger import verify_balances
+        from inventory.visits import RestockVisit
+        from inventory.catalog import Location
+        recorded = db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)
+                                     .join(Location, Location.id == RestockVisit.location_id)
+                                     .where(Location.code.in_(codes)))
+        differences = verify_balances()
+    print(f"\n50 concurrent visit POSTs, gunicorn {config} (separate clients, API tokens): statuses {statuses}, "
+          f"recorded {recorded}, ledger differences {len(differences)}\n"
+          f"  server time p50 {posted['p50']:.1f} ms, p99 {posted['p99']:.1f} ms; "
+          f"client round trip p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms")
 
 
 if __name__ == "__main__":
