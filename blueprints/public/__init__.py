@@ -14,13 +14,15 @@ from inventory.catalog import find_location_by_code
 bp = Blueprint("public", __name__)
 
 
+@bp.record_once
+def _create_scan_counter(state):
+    """One scan counter per app (and so per process), made before any request can race for it."""
+    state.app.extensions["scan_counter"] = scans.ScanCounter(state.app.config["SCAN_FLUSH_SECONDS"])
+
+
 def scan_counter() -> scans.ScanCounter:
     """This process's scan counter (writes every SCAN_FLUSH_SECONDS, 0 = at once)."""
-    counter = current_app.extensions.get("scan_counter")
-    if counter is None:
-        counter = current_app.extensions["scan_counter"] = scans.ScanCounter(
-            current_app.config["SCAN_FLUSH_SECONDS"])
-    return counter
+    return current_app.extensions["scan_counter"]
 
 
 @bp.route("/l/<code>")
