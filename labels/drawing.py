@@ -97,3 +97,12 @@ def crop_marks(cell, gap_mm=1.0, length_mm=3.0, width_mm=0.1):
             marks.append(LineMark(x + dx * gap_mm, y, x + dx * (gap_mm + length_mm), y, width_mm))
             marks.append(LineMark(x, y + dy * gap_mm, x, y + dy * (gap_mm + length_mm), width_mm))
     return marks
+
+
+class Painter:
+    """A renderer's drawing surface: one method per kind of mark, and draw() to pick it."""
+
+    def draw(self, mark, dx=0.0, dy=0.0):
+        """Draw any mark, shifted by (dx, dy) mm."""
+        paint = {TextMark: self.text, QrMark: self.qr, LineMark: self.line, FrameMark: self.frame_mark}
+        paint[type(mark)](mark, dx, dy)

@@ -5,7 +5,7 @@ import io
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
-from .drawing import FrameMark, LineMark, QrMark, TextMark
+from .drawing import Painter
 from .qr import qr_image
 from .truetype import truetype_subset
 
@@ -23,7 +23,7 @@ def _register_font(pdf, plan):
     pdf.set_font(_FONT_KEY, size=10)
 
 
-class _Painter:
+class _Painter(Painter):
     """Draws marks onto an FPDF page, remembering the current font size and line width."""
 
     def __init__(self, pdf):
@@ -56,22 +56,11 @@ class _Painter:
         self.stroke(mark.width_mm)
         self.pdf.line(mark.x1 + dx, mark.y1 + dy, mark.x2 + dx, mark.y2 + dy)
 
-    def frame(self, mark, dx, dy):
+    def frame_mark(self, mark, dx, dy):
         """Draw an unfilled rectangle."""
         self.stroke(mark.width_mm)
         rect = mark.rect
         self.pdf.rect(rect.x + dx, rect.y + dy, rect.width, rect.height, style="D")
-
-    def draw(self, mark, dx=0.0, dy=0.0):
-        """Draw any mark, shifted by (dx, dy)."""
-        if isinstance(mark, TextMark):
-            self.text(mark, dx, dy)
-        elif isinstance(mark, QrMark):
-            self.qr(mark, dx, dy)
-        elif isinstance(mark, LineMark):
-            self.line(mark, dx, dy)
-        elif isinstance(mark, FrameMark):
-            self.frame(mark, dx, dy)
 
 
 def render_plan_pdf(plan):

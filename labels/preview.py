@@ -4,16 +4,16 @@ import io
 
 from PIL import Image, ImageDraw
 
-from .drawing import PT_TO_MM, FrameMark, LineMark, QrMark, TextMark
+from .drawing import PT_TO_MM, Painter
 
 CELL_OUTLINE_GREY = 205  # light enough that it never counts as ink in the checks
 
 
-class _Canvas:
+class _Canvas(Painter):
     """Converts mm to pixels (rounding each edge once, from mm) and draws marks."""
 
     def __init__(self, image, dpi, font):
-        self.draw = ImageDraw.Draw(image)
+        self.pen = ImageDraw.Draw(image)
         self.scale = dpi / 25.4
         self.dpi = dpi
         self.font = font
@@ -26,7 +26,7 @@ class _Canvas:
         """Fill the pixels between rounded mm edges."""
         x0, y0, x1, y1 = self.px(left), self.px(top), self.px(right), self.px(bottom)
         if x1 > x0 and y1 > y0:
-            self.draw.rectangle((x0, y0, x1 - 1, y1 - 1), **style)
+            self.pen.rectangle((x0, y0, x1 - 1, y1 - 1), **style)
 
     def qr(self, mark, dx, dy):
         """Draw the symbol run by run, each module edge rounded from mm."""
@@ -49,7 +49,7 @@ class _Canvas:
         baseline = (mark.baseline + dy) * self.scale
         for character in mark.text:
             if character != " ":
-                self.draw.text((x * self.scale, baseline), character, font=pil_font, fill=0, anchor="ls")
+                self.pen.text((x * self.scale, baseline), character, font=pil_font, fill=0, anchor="ls")
             x += self.font.advance_em(character) * size_mm
 
     def line(self, mark, dx, dy, fill=0):
@@ -59,24 +59,17 @@ class _Canvas:
             (self.px(mark.x1 + dx), self.px(mark.y1 + dy)),
             (self.px(mark.x2 + dx), self.px(mark.y2 + dy)),
         )
-        self.draw.line(points, fill=fill, width=width)
+        self.pen.line(points, fill=fill, width=width)
 
     def frame(self, rect, width_mm, fill=0):
         """Draw an unfilled rectangle."""
         width = max(1, round(width_mm * self.scale))
         box = (self.px(rect.x), self.px(rect.y), self.px(rect.right) - 1, self.px(rect.bottom) - 1)
-        self.draw.rectangle(box, outline=fill, width=width)
+        self.pen.rectangle(box, outline=fill, width=width)
 
-    def mark(self, mark, dx=0.0, dy=0.0):
-        """Draw any mark, shifted by (dx, dy)."""
-        if isinstance(mark, TextMark):
-            self.text(mark, dx, dy)
-        elif isinstance(mark, QrMark):
-            self.qr(mark, dx, dy)
-        elif isinstance(mark, LineMark):
-            self.line(mark, dx, dy)
-        elif isinstance(mark, FrameMark):
-            self.frame(mark.rect.moved(dx, dy), mark.width_mm)
+    def frame_mark(self, mark, dx, dy):
+        """Draw a frame mark, shifted by (dx, dy)."""
+        self.frame(mark.rect.moved(dx, dy), mark.width_mm)
 
 
 def render_page_image(plan, page_index=0, dpi=100.0, *, show_cells=True, mode="L"):
@@ -95,9 +88,9 @@ def render_page_image(plan, page_index=0, dpi=100.0, *, show_cells=True, mode="L
     page = plan.pages[page_index]
     for cell, artwork in page.placements:
         for mark in artwork.marks:
-            canvas.mark(mark, cell.x, cell.y)
+            canvas.draw(mark, cell.x, cell.y)
     for mark in page.marks:
-        canvas.mark(mark)
+        canvas.draw(mark)
     return image
 
 
