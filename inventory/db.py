@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import threading
 from datetime import datetime, timezone
 
@@ -64,9 +66,46 @@ def configure_sqlite(engine: sa.Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-# Writers of one process queue here rather than in SQLite's busy handler, which sleeps in
-# growing steps (up to 100 ms) between tries; other processes still meet the busy handler.
-_sqlite_writers = threading.RLock()
+class _SqliteWriterQueue:
+    """Writers to one SQLite file wait here, in turn, rather than in SQLite's busy handler.
+
+    The busy handler sleeps in growing steps (up to 100 ms) between tries, so under load a
+    writer can sleep long after the lock came free. Threads of a process queue on a lock, and
+    processes (gunicorn workers) on an flock of a file beside the database, which wakes the
+    next writer the moment the last one commits. SQLite's own lock still guards the data;
+    writers that do not come through here (a migration, the sqlite3 shell) meet the busy
+    handler as before.
+    """
+
+    def __init__(self):
+        self._threads = threading.RLock()
+        self._depth = 0  # only changed by the thread holding _threads
+        self._files: dict[tuple[int, str], int] = {}
+
+    def _lock_file(self, database: str) -> int:
+        # Per process: a descriptor inherited across fork would share one lock with the parent.
+        key = (os.getpid(), database)
+        if key not in self._files:
+            self._files[key] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        return self._files[key]
+
+    @contextlib.contextmanager
+    def turn(self, database: str | None):
+        """Hold the write turn for `database` (a file path; None or ':memory:' is per process)."""
+        with self._threads:
+            fd = self._lock_file(database) if database and database != ":memory:" else None
+            if fd is not None and self._depth == 0:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if fd is not None and self._depth == 0:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_sqlite_writers = _SqliteWriterQueue()
 
 
 @contextlib.contextmanager
@@ -80,7 +119,9 @@ def unit_of_work():
     session = db.session()
     if session.in_transaction():
         session.rollback()
-    queue = _sqlite_writers if db.engine.dialect.name == "sqlite" else contextlib.nullcontext()
+    url = db.engine.url
+    queue = (_sqlite_writers.turn(url.database) if url.get_backend_name() == "sqlite"
+             else contextlib.nullcontext())
     with queue:
         session.connection(execution_options={"sqlite_immediate": True})
         try:
