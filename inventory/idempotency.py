@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .db import db, unit_of_work, utcnow
@@ -54,35 +53,38 @@ def _stored(key: str, action: str, digest: str) -> int | None:
     return row.result_id
 
 
+_keys = IdempotencyKey.__table__.c
+# Written out: SQLAlchemy cannot cache its ON CONFLICT constructs (see ledger._PUT).
+_CLAIM = sa.text(
+    'INSERT INTO idempotency_key ("key", action, fingerprint, created_at) '
+    "VALUES (:used_key, :action, :fingerprint, :now) ON CONFLICT (\"key\") DO NOTHING"
+).bindparams(sa.bindparam("now", type_=sa.DateTime()))
+_SET_RESULT = (sa.update(IdempotencyKey.__table__).where(_keys.key == sa.bindparam("used_key"))
+               .values(result_id=sa.bindparam("result")))
+
+
 def run(action: str, key: str | None, payload, work: Callable[[Session], int]) -> tuple[int, bool]:
     """Run `work` in its own unit of work once per key; return (result id, whether replayed).
 
-    `work` gets the session, adds and flushes, and returns the id of what it recorded. With no
-    key (CLI, demo) it simply runs. A key seen before returns the stored id and writes nothing;
-    the same key with another action or payload raises IdempotencyConflict.
+    `work` gets the session, writes, and returns the id of what it recorded. With no key (CLI,
+    demo) it simply runs. A key seen before returns the stored id and writes nothing; the same
+    key with another action or payload raises IdempotencyConflict.
     """
     if key is None:
         with unit_of_work() as session:
             return work(session), False
     key = check_key(key)
     digest = fingerprint(action, payload)
-    try:
-        with unit_of_work() as session:
+    with unit_of_work() as session:
+        # The key goes in first: a concurrent twin waits on it (PostgreSQL) and then finds it
+        # taken, instead of racing through the work and, say, finding the stock taken by us.
+        claimed = session.execute(_CLAIM, {"used_key": key, "action": action, "fingerprint": digest,
+                                           "now": utcnow()}).rowcount
+        if not claimed:
             stored = _stored(key, action, digest)
-            if stored is not None:
-                return stored, True
-            # The key goes in first: a concurrent twin blocks on it (PostgreSQL) instead of
-            # racing through the work and, say, finding the stock already taken by us.
-            row = IdempotencyKey(key=key, action=action, fingerprint=digest)
-            session.add(row)
-            session.flush()
-            row.result_id = work(session)
-            return row.result_id, False
-    except IntegrityError:
-        # A twin with the same key committed between our look-up and our insert.
-        stored = _stored(key, action, digest)
-        if stored is None:
-            raise
-        db.session.rollback()
-        return stored, True
-
+            if stored is None:
+                raise IdempotencyConflict(key)  # taken, yet holding no result: refuse, never redo
+            return stored, True
+        result_id = work(session)
+        session.execute(_SET_RESULT, {"used_key": key, "result": result_id})
+        return result_id, False

@@ -60,6 +60,7 @@ _PLACEMENT_ITEM = (sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, It
 _STOREROOMS = (sa.select(Location).where(Location.kind == LocationKind.STOREROOM.value, Location.active)
                .order_by(Location.id))
 _DEFAULT_STOREROOM = _STOREROOMS.limit(1)
+_INSERT_VISIT = sa.insert(RestockVisit.__table__)
 _LAST_VISIT = (sa.select(RestockVisit).where(RestockVisit.location_id == sa.bindparam("location_id"))
                .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
 
@@ -156,11 +157,11 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
                 moved, unrecorded = added, 0
             except InsufficientStock:
                 pass  # the refused conditional UPDATE changed nothing; the count still counts
-        session.add(RestockVisit(record_id=record.id, location_id=location.id,
-                                 storeroom_id=source.id if source else None, item_id=item.id,
-                                 visited_at=when, visitor_id=recorded_by, expected=expected,
-                                 counted=counted, added=moved, added_unrecorded=unrecorded,
-                                 flags=flag_text, note=note))
+        session.execute(_INSERT_VISIT, {
+            "record_id": record.id, "location_id": location.id,
+            "storeroom_id": source.id if source else None, "item_id": item.id, "visited_at": when,
+            "visitor_id": recorded_by, "expected": expected, "counted": counted, "added": moved,
+            "added_unrecorded": unrecorded, "flags": flag_text, "note": note})
         return record.id
 
     # The result is read back from the stored visit, so a replayed key answers the same.

@@ -119,13 +119,13 @@ def main():
         pack, leaflet, package = catalog.ensure_default_items()
         storeroom = catalog.create_location("storeroom", "倉庫", idempotency_key=None)
         points = [catalog.create_location("elementary_school", f"小学校 {i}", spot="1階 女子トイレ",
-                                          target_level=10, idempotency_key=None) for i in range(100)]
+                                          target_level=10, idempotency_key=None) for i in range(150)]
         for item in (pack, leaflet):
             receipts.receive_donation(storeroom.id, local_today(), [(item.id, 5000)], donor_kind="company",
                                       idempotency_key=None)
         operations.assemble_packages(storeroom.id, package.id, 5000, idempotency_key=None)
         volunteer = accounts.create_user("bench-volunteer", "bench-password-1", "volunteer")
-        tokens = [api_tokens.issue_token(volunteer.id, f"client {i}") for i in range(100)]
+        tokens = [api_tokens.issue_token(volunteer.id, f"client {i}") for i in range(150)]
         codes = [p.code for p in points]
     env = {"DATABASE_URL": f"sqlite:///{path}", "FLASK_SECRET_KEY": uuid.uuid4().hex, "BARE_DATABASE": str(path)}
 
@@ -159,8 +159,12 @@ def main():
         try:
             if round_number == 0:
                 print_page_bytes(port, codes[1])
-            post_visits(app, port, codes[round_number * 50:(round_number + 1) * 50],
-                        tokens[round_number * 50:(round_number + 1) * 50], app_log, config)
+            # A running server has served visits before: warm each worker on other locations.
+            warm = slice(100 + round_number * 25, 125 + round_number * 25)
+            send_visits(port, codes[warm], tokens[warm])
+            warmed = log_length(app_log)
+            measured = slice(round_number * 50, (round_number + 1) * 50)
+            post_visits(app, port, codes[measured], tokens[measured], app_log, warmed, config)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -178,9 +182,9 @@ def print_page_bytes(port: int, code: str) -> None:
           + ", ".join(f"{k.rsplit('/', 1)[-1]} {v}" for k, v in sizes.items()))
 
 
-def post_visits(app, port: int, codes: list[str], tokens: list[str], app_log: Path, config: str) -> None:
-    """50 visit POSTs released at once from separate clients; each must be recorded once."""
-    barrier, results, lock = threading.Barrier(50), [], threading.Lock()
+def send_visits(port: int, codes: list[str], tokens: list[str]) -> list[tuple[float, int]]:
+    """One visit POST per code, all released at once from separate clients; (ms, status) each."""
+    barrier, results, lock = threading.Barrier(len(codes)), [], threading.Lock()
 
     def post_visit(i):
         body = (f'{{"location_code": "{codes[i]}", "counted": 0, "added": 5, '
@@ -195,14 +199,21 @@ def post_visits(app, port: int, codes: list[str], tokens: list[str], app_log: Pa
         with lock:
             results.append(((time.perf_counter() - start) * 1000, response.status))
 
-    threads = [threading.Thread(target=post_visit, args=(i,)) for i in range(50)]
+    threads = [threading.Thread(target=post_visit, args=(i,)) for i in range(len(codes))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return results
+
+
+def post_visits(app, port: int, codes: list[str], tokens: list[str], app_log: Path, skip_lines: int,
+                config: str) -> None:
+    """50 visit POSTs released at once from separate clients; each must be recorded once."""
+    results = send_visits(port, codes, tokens)
     statuses = sorted({status for _, status in results})
     figures = percentiles([ms for ms, _ in results])
-    posted = percentiles(server_times(app_log, "POST", "/api/v1/visits", 0))
+    posted = percentiles(server_times(app_log, "POST", "/api/v1/visits", skip_lines))
     with app.app_context():
         import sqlalchemy as sa
         from inventory.db import db
