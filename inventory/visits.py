@@ -18,8 +18,8 @@ from .db import db
 from .errors import InvalidValue
 from . import idempotency
 from .ledger import (AdjustmentReason, MovementKind, RecordKind, create_record, lock_level, move,
-                     record_count, record_outflow, stock_of)
-from .stock_errors import InsufficientStock, UnknownItem
+                     record_outflow, stock_of)
+from .stock_errors import InsufficientStock, RetiredLocation, UnknownItem, UnknownLocation
 from .stock_input import check_occurred_at, check_quantity, clean_note
 
 # More packages than this at one dispenser is a typing mistake, not a count.
@@ -60,7 +60,13 @@ _PLACEMENT_ITEM = (sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, It
 _STOREROOMS = (sa.select(Location).where(Location.kind == LocationKind.STOREROOM.value, Location.active)
                .order_by(Location.id))
 _DEFAULT_STOREROOM = _STOREROOMS.limit(1)
-_INSERT_VISIT = sa.insert(RestockVisit.__table__)
+_INSERT_VISIT = sa.insert(RestockVisit.__table__).returning(RestockVisit.__table__.c.id)
+# Everything a visit needs to know before it writes, in one statement: the visit runs inside
+# SQLite's one write lock, where every round trip makes the next volunteer wait.
+_PLACE = (sa.select(Location.kind, Location.active,
+                    _PLACEMENT_ITEM.with_only_columns(Item.id).scalar_subquery(),
+                    _DEFAULT_STOREROOM.with_only_columns(Location.id).scalar_subquery())
+          .where(Location.id == sa.bindparam("location_id")))
 _LAST_VISIT = (sa.select(RestockVisit).where(RestockVisit.location_id == sa.bindparam("location_id"))
                .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
 
@@ -131,45 +137,62 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
     payload = dict(location=location_id, counted=counted, added=added, flags=flag_text, note=note,
                    storeroom=storeroom_id, at=occurred_at)
 
+    stored = {}  # the visit row as written, for the answer
+
     def work(session):
-        location = require_location(location_id)
-        if location.kind == LocationKind.STOREROOM.value:
-            raise InvalidValue("a storeroom is not restocked", field="location_id")
-        source = (require_location(storeroom_id, field="storeroom_id", storeroom=True)
-                  if storeroom_id is not None else default_storeroom())
-        item = placement_item()
+        item_id, source_id = _place_for_visit(location_id, storeroom_id)
         record = create_record(RecordKind.RESTOCK_VISIT, occurred_at=when, recorded_by=recorded_by,
-                               location_id=location.id, note=note)
+                               location_id=location_id, note=note)
         # Locked: a concurrent visit to the same dispenser cannot count against a stale balance.
-        expected = lock_level(location.id, item.id)
-        record_count(record, location.id, item.id, expected=expected, counted=counted)
+        # The count itself is kept on the visit row (expected, counted) written below.
+        expected = lock_level(location_id, item_id)
         if counted < expected:
-            record_outflow(record, location.id, item.id, expected - counted, MovementKind.CONSUMPTION,
+            record_outflow(record, location_id, item_id, expected - counted, MovementKind.CONSUMPTION,
                            field="counted")
         elif counted > expected:
-            move(record, item.id, counted - expected, kind=MovementKind.ADJUSTMENT,
-                 to_location_id=location.id, note=AdjustmentReason.FOUND.value, field="counted")
+            move(record, item_id, counted - expected, kind=MovementKind.ADJUSTMENT,
+                 to_location_id=location_id, note=AdjustmentReason.FOUND.value, field="counted")
         moved, unrecorded = 0, added
-        if added and source is not None:
+        if added and source_id is not None:
             try:
-                move(record, item.id, added, kind=MovementKind.TRANSFER, from_location_id=source.id,
-                     to_location_id=location.id, field="added")
+                move(record, item_id, added, kind=MovementKind.TRANSFER, from_location_id=source_id,
+                     to_location_id=location_id, field="added")
                 moved, unrecorded = added, 0
             except InsufficientStock:
                 pass  # the refused conditional UPDATE changed nothing; the count still counts
-        session.execute(_INSERT_VISIT, {
-            "record_id": record.id, "location_id": location.id,
-            "storeroom_id": source.id if source else None, "item_id": item.id, "visited_at": when,
-            "visitor_id": recorded_by, "expected": expected, "counted": counted, "added": moved,
-            "added_unrecorded": unrecorded, "flags": flag_text, "note": note})
+        stored.update(record_id=record.id, location_id=location_id, storeroom_id=source_id,
+                      item_id=item_id, visited_at=when, visitor_id=recorded_by, expected=expected,
+                      counted=counted, added=moved, added_unrecorded=unrecorded, flags=flag_text,
+                      note=note)
+        stored["id"] = session.scalar(_INSERT_VISIT, stored)
         return record.id
 
-    # The result is read back from the stored visit, so a replayed key answers the same.
     record_id, replayed = idempotency.run("record_visit", idempotency_key, payload, work)
+    if not replayed:
+        return visit_result_of(RestockVisit(**stored))
+    # A replayed key answers with what the first submission stored.
     visit = db.session.scalar(sa.select(RestockVisit).where(RestockVisit.record_id == record_id))
     if visit is None:
         raise InvalidValue("not a visit", field="idempotency_key")
-    return visit_result_of(visit, replayed=replayed)
+    return visit_result_of(visit, replayed=True)
+
+
+def _place_for_visit(location_id, storeroom_id) -> tuple[int, int | None]:
+    """Check the location can be restocked; return the placement item and the storeroom's ids."""
+    row = (db.session.execute(_PLACE, {"location_id": location_id}).first()
+           if isinstance(location_id, int) and not isinstance(location_id, bool) else None)
+    if row is None:
+        raise UnknownLocation(location_id)
+    kind, active, item_id, source_id = row
+    if not active:
+        raise RetiredLocation(location_id)
+    if kind == LocationKind.STOREROOM.value:
+        raise InvalidValue("a storeroom is not restocked", field="location_id")
+    if item_id is None:
+        raise NoPlacementItem()
+    if storeroom_id is not None:
+        source_id = require_location(storeroom_id, field="storeroom_id", storeroom=True).id
+    return item_id, source_id
 
 
 def visit_result_of(visit: RestockVisit, *, replayed: bool = False) -> VisitResult:

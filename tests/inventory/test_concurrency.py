@@ -4,8 +4,6 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
-import pytest
-
 from inventory import operations
 from inventory.ledger import verify_balances
 from inventory.stock_errors import InsufficientStock
@@ -45,10 +43,9 @@ def test_threads_racing_for_the_last_units_never_take_more_than_there_is(
     assert verify_balances() == []
 
 
-def test_processes_racing_for_the_last_units_on_postgresql_never_take_more_than_there_is(
-        app, database, database_url, items, storeroom, point, donate, level):
-    if database.backend == "sqlite":
-        pytest.skip("separate processes on one database are the PostgreSQL deployment")
+def test_processes_racing_for_the_last_units_never_take_more_than_there_is(
+        app, database_url, items, storeroom, point, donate, level):
+    """Separate processes: gunicorn workers on one SQLite file, or app servers on PostgreSQL."""
     from tests.inventory.race_worker import take_one
     donate(STOCK, items.package)
     context = multiprocessing.get_context("spawn")

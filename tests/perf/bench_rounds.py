@@ -2,7 +2,8 @@
 
 - the public QR page and the volunteer's restock form: p50/p99 with 8 concurrent clients;
 - the volunteer page's own bytes (HTML + CSS + JS);
-- 50 concurrent visit POSTs from separate clients: each recorded once, ledger verified, p99.
+- 50 concurrent visit POSTs from separate clients: each recorded once, ledger verified, p99,
+  beside a bare Flask app committing one durable write per POST under the same server.
 """
 import http.client
 import os
@@ -20,6 +21,7 @@ from benchlib import ROOT, percentiles, report, scratch_app
 
 REQUESTS_PER_CLIENT = 150
 CLIENTS = 8
+CONCURRENT_POSTS = 50
 
 
 def free_port() -> int:
@@ -119,13 +121,13 @@ def main():
         pack, leaflet, package = catalog.ensure_default_items()
         storeroom = catalog.create_location("storeroom", "倉庫", idempotency_key=None)
         points = [catalog.create_location("elementary_school", f"小学校 {i}", spot="1階 女子トイレ",
-                                          target_level=10, idempotency_key=None) for i in range(150)]
+                                          target_level=10, idempotency_key=None) for i in range(75 * len(WORKERS))]
         for item in (pack, leaflet):
             receipts.receive_donation(storeroom.id, local_today(), [(item.id, 5000)], donor_kind="company",
                                       idempotency_key=None)
         operations.assemble_packages(storeroom.id, package.id, 5000, idempotency_key=None)
         volunteer = accounts.create_user("bench-volunteer", "bench-password-1", "volunteer")
-        tokens = [api_tokens.issue_token(volunteer.id, f"client {i}") for i in range(150)]
+        tokens = [api_tokens.issue_token(volunteer.id, f"client {i}") for i in range(75 * len(WORKERS))]
         codes = [p.code for p in points]
     env = {"DATABASE_URL": f"sqlite:///{path}", "FLASK_SECRET_KEY": uuid.uuid4().hex, "BARE_DATABASE": str(path)}
 
@@ -154,20 +156,34 @@ def main():
                 process.wait(timeout=10)
 
     for round_number, (config, workers) in enumerate(WORKERS.items()):
-        app_log = logs / f"posts-{round_number}.log"
+        bare_log, app_log = logs / f"bare-posts-{round_number}.log", logs / f"posts-{round_number}.log"
+        bare, bare_port = serve("bare_app:app", env, bare_log, workers)
         server, port = serve("app:create_app()", env, app_log, workers)
         try:
             if round_number == 0:
                 print_page_bytes(port, codes[1])
             # A running server has served visits before: warm each worker on other locations.
-            warm = slice(100 + round_number * 25, 125 + round_number * 25)
-            send_visits(port, codes[warm], tokens[warm])
-            warmed = log_length(app_log)
-            measured = slice(round_number * 50, (round_number + 1) * 50)
-            post_visits(app, port, codes[measured], tokens[measured], app_log, warmed, config)
+            first = round_number * 75  # 50 locations measured, then 25 to warm up on
+            warm, measured = slice(first + 50, first + 75), slice(first, first + CONCURRENT_POSTS)
+            send_visits(port, "/api/v1/visits", codes[warm], tokens[warm])
+            send_visits(bare_port, "/write", codes[warm], tokens[warm])
+            skip_app, skip_bare = log_length(app_log), log_length(bare_log)
+            bare_results = send_visits(bare_port, "/write", codes[measured], tokens[measured])
+            results = send_visits(port, "/api/v1/visits", codes[measured], tokens[measured])
+            check_recorded(app, codes[measured], results, bare_results, config)
+            baseline = "bare Flask + 1 durable write"
+            report(f"{CONCURRENT_POSTS} concurrent POSTs released at once, gunicorn ({config}): server time",
+                   [(baseline, percentiles(server_times(bare_log, "POST", "/write", skip_bare))),
+                    ("restock visit (API token)",
+                     percentiles(server_times(app_log, "POST", "/api/v1/visits", skip_app)))], baseline)
+            report(f"{CONCURRENT_POSTS} concurrent POSTs released at once, gunicorn ({config}): "
+                   "client round trip, queueing for a worker included",
+                   [(baseline, percentiles([ms for ms, _ in bare_results])),
+                    ("restock visit (API token)", percentiles([ms for ms, _ in results]))], baseline)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for process in (server, bare):
+                process.terminate()
+                process.wait(timeout=10)
 
 
 def print_page_bytes(port: int, code: str) -> None:
@@ -182,7 +198,7 @@ def print_page_bytes(port: int, code: str) -> None:
           + ", ".join(f"{k.rsplit('/', 1)[-1]} {v}" for k, v in sizes.items()))
 
 
-def send_visits(port: int, codes: list[str], tokens: list[str]) -> list[tuple[float, int]]:
+def send_visits(port: int, path: str, codes: list[str], tokens: list[str]) -> list[tuple[float, int]]:
     """One visit POST per code, all released at once from separate clients; (ms, status) each."""
     barrier, results, lock = threading.Barrier(len(codes)), [], threading.Lock()
 
@@ -192,7 +208,7 @@ def send_visits(port: int, codes: list[str], tokens: list[str]) -> list[tuple[fl
         connection = http.client.HTTPConnection("127.0.0.1", port)
         barrier.wait()
         start = time.perf_counter()
-        connection.request("POST", "/api/v1/visits", body=body, headers={
+        connection.request("POST", path, body=body, headers={
             "Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"})
         response = connection.getresponse()
         response.read()
@@ -207,13 +223,8 @@ def send_visits(port: int, codes: list[str], tokens: list[str]) -> list[tuple[fl
     return results
 
 
-def post_visits(app, port: int, codes: list[str], tokens: list[str], app_log: Path, skip_lines: int,
-                config: str) -> None:
-    """50 visit POSTs released at once from separate clients; each must be recorded once."""
-    results = send_visits(port, codes, tokens)
-    statuses = sorted({status for _, status in results})
-    figures = percentiles([ms for ms, _ in results])
-    posted = percentiles(server_times(app_log, "POST", "/api/v1/visits", skip_lines))
+def check_recorded(app, codes: list[str], results, bare_results, config: str) -> None:
+    """Every visit answered 201 and was recorded exactly once, and the ledger still balances."""
     with app.app_context():
         import sqlalchemy as sa
         from inventory.db import db
@@ -224,10 +235,10 @@ def post_visits(app, port: int, codes: list[str], tokens: list[str], app_log: Pa
                                      .join(Location, Location.id == RestockVisit.location_id)
                                      .where(Location.code.in_(codes)))
         differences = verify_balances()
-    print(f"\n50 concurrent visit POSTs, gunicorn {config} (separate clients, API tokens): statuses {statuses}, "
-          f"recorded {recorded}, ledger differences {len(differences)}\n"
-          f"  server time p50 {posted['p50']:.1f} ms, p99 {posted['p99']:.1f} ms; "
-          f"client round trip p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms")
+    statuses = sorted({status for _, status in results + bare_results})
+    print(f"\n{CONCURRENT_POSTS} concurrent visit POSTs, gunicorn {config}: statuses {statuses}, "
+          f"visits recorded {recorded}, ledger differences {len(differences)}")
+    assert statuses == [201] and recorded == len(codes) and not differences
 
 
 if __name__ == "__main__":
