@@ -17,8 +17,8 @@ from .catalog import ItemKind, Item, Location, LocationKind, require_location
 from .db import db
 from .errors import InvalidValue
 from . import idempotency
-from .ledger import (AdjustmentReason, MovementKind, RecordKind, create_record, lock_level, move,
-                     record_outflow, stock_of)
+from .ledger import (AdjustmentReason, MovementKind, RecordKind, StockLevel, create_record, lock_level,
+                     move, record_outflow)
 from .stock_errors import InsufficientStock, RetiredLocation, UnknownItem, UnknownLocation
 from .stock_input import check_occurred_at, check_quantity, clean_note
 
@@ -61,12 +61,23 @@ _STOREROOMS = (sa.select(Location).where(Location.kind == LocationKind.STOREROOM
                .order_by(Location.id))
 _DEFAULT_STOREROOM = _STOREROOMS.limit(1)
 _INSERT_VISIT = sa.insert(RestockVisit.__table__).returning(RestockVisit.__table__.c.id)
+_PLACEMENT_ITEM_ID = _PLACEMENT_ITEM.with_only_columns(Item.id).scalar_subquery()
+_DEFAULT_STOREROOM_ID = _DEFAULT_STOREROOM.with_only_columns(Location.id).scalar_subquery()
 # Everything a visit needs to know before it writes, in one statement: the visit runs inside
 # SQLite's one write lock, where every round trip makes the next volunteer wait.
-_PLACE = (sa.select(Location.kind, Location.active,
-                    _PLACEMENT_ITEM.with_only_columns(Item.id).scalar_subquery(),
-                    _DEFAULT_STOREROOM.with_only_columns(Location.id).scalar_subquery())
+_PLACE = (sa.select(Location.kind, Location.active, _PLACEMENT_ITEM_ID, _DEFAULT_STOREROOM_ID)
           .where(Location.id == sa.bindparam("location_id")))
+
+
+def _level_of_placement_item(location_id):
+    return (sa.select(StockLevel.qty)
+            .where(StockLevel.location_id == location_id, StockLevel.item_id == _PLACEMENT_ITEM_ID)
+            .scalar_subquery())
+
+
+# What the restock form proposes, in one statement: it is read on every volunteer's scan.
+_SUGGESTION = sa.select(_PLACEMENT_ITEM_ID, _level_of_placement_item(sa.bindparam("location_id")),
+                        _level_of_placement_item(_DEFAULT_STOREROOM_ID))
 _LAST_VISIT = (sa.select(RestockVisit).where(RestockVisit.location_id == sa.bindparam("location_id"))
                .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
 
@@ -229,12 +240,9 @@ class Suggestion:
 
 def suggest(location: Location) -> Suggestion:
     """Suggest adding up to the target level, but never more than the storeroom holds."""
-    try:
-        item = placement_item()
-    except NoPlacementItem:
+    item_id, expected, available = db.session.execute(_SUGGESTION, {"location_id": location.id}).one()
+    if item_id is None:
         return Suggestion(expected=0, target=location.target_level, storeroom_available=0, suggested_added=0)
-    expected = stock_of(location.id, item.id)
-    storeroom = default_storeroom()
-    available = stock_of(storeroom.id, item.id) if storeroom else 0
+    expected, available = expected or 0, available or 0
     return Suggestion(expected=expected, target=location.target_level, storeroom_available=available,
                       suggested_added=min(max(location.target_level - expected, 0), available))
