@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import idempotency
-from .db import db, unit_of_work, utcnow
+from .db import db, is_row_id, unit_of_work, utcnow
 from .errors import InvalidValue
 from .stock_errors import (NoRecipe, RetiredLocation, UnknownItem, UnknownLocation,
                            WrongLocationKind)
@@ -137,7 +137,7 @@ def get_item(item_id) -> Item:
 
 def require_item(item_id, *, field: str = "item_id") -> Item:
     """Load an active item for a new record, or raise UnknownItem (retired=True when retired)."""
-    item = db.session.get(Item, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    item = db.session.get(Item, item_id) if is_row_id(item_id) else None
     if item is None:
         raise UnknownItem(item_id, field=field)
     if not item.active:
@@ -291,8 +291,7 @@ def find_location_by_code(code: str | None) -> Location | None:
 
 def get_location(location_id) -> Location:
     """Load a location by id (retired ones too) or raise UnknownLocation."""
-    location = (db.session.get(Location, location_id)
-                if isinstance(location_id, int) and not isinstance(location_id, bool) else None)
+    location = db.session.get(Location, location_id) if is_row_id(location_id) else None
     if location is None:
         raise UnknownLocation(location_id)
     return location
@@ -300,8 +299,7 @@ def get_location(location_id) -> Location:
 
 def require_location(location_id, *, field: str = "location_id", storeroom: bool = False) -> Location:
     """Load an active location for a new record; with storeroom=True it must be a storeroom."""
-    location = (db.session.get(Location, location_id)
-                if isinstance(location_id, int) and not isinstance(location_id, bool) else None)
+    location = db.session.get(Location, location_id) if is_row_id(location_id) else None
     if location is None:
         raise UnknownLocation(location_id, field=field)
     if not location.active:

@@ -35,6 +35,11 @@ def in_check(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
+def is_row_id(value) -> bool:
+    """Whether a value can be a row's id: an int, not a bool (forged ids of any shape are not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (how every *_at column is stored)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
@@ -119,8 +124,8 @@ def unit_of_work():
     session = db.session()
     if session.in_transaction():
         session.rollback()
-    url = db.engine.url
-    queue = (_sqlite_writers.turn(url.database) if url.get_backend_name() == "sqlite"
+    engine = db.engine
+    queue = (_sqlite_writers.turn(engine.url.database) if engine.dialect.name == "sqlite"
              else contextlib.nullcontext())
     with queue:
         session.connection(execution_options={"sqlite_immediate": True})

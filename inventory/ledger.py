@@ -159,7 +159,7 @@ class StockLevel(db.Model):
 
 
 class StockCount(db.Model):
-    """What was counted of an item at a location during a stocktake (or a restock visit)."""
+    """What was counted of an item at a location during a stocktake (a visit keeps its own count)."""
 
     __tablename__ = "stock_count"
 

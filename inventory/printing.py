@@ -19,7 +19,7 @@ import labels
 from . import idempotency
 from .accounts import User
 from .catalog import Location, get_location, require_location
-from .db import db, utcnow
+from .db import db, is_row_id, utcnow
 from .errors import InvalidValue, NotFound
 from .ledger import MovementKind, RecordKind, StockMovement, StockRecord
 from .settings import Settings, get_settings
@@ -226,8 +226,7 @@ def pages_of(job: PrintJob, *, base_url: str) -> int:
 # ---- recording batches ----------------------------------------------------------------------
 
 def _assembly_record(record_id) -> StockRecord:
-    record = (db.session.get(StockRecord, record_id)
-              if isinstance(record_id, int) and not isinstance(record_id, bool) else None)
+    record = db.session.get(StockRecord, record_id) if is_row_id(record_id) else None
     if record is None or record.kind != RecordKind.ASSEMBLY:
         raise UnknownRecord(record_id)
     return record
@@ -287,8 +286,7 @@ def record_batch(job: PrintJob, *, base_url: str, font_path: str | None = None,
 
 def get_batch(batch_id) -> LabelBatch:
     """Load a batch or raise NotFound."""
-    batch = (db.session.get(LabelBatch, batch_id)
-             if isinstance(batch_id, int) and not isinstance(batch_id, bool) else None)
+    batch = db.session.get(LabelBatch, batch_id) if is_row_id(batch_id) else None
     if batch is None:
         raise NotFound("unknown label batch", batch=batch_id)
     return batch

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from . import idempotency, personal_data, schools
 from .catalog import LocationKind, get_location, require_item, require_location
-from .db import db, in_check, unit_of_work, utcnow
+from .db import db, in_check, is_row_id, unit_of_work, utcnow
 from .errors import Conflict, InvalidValue, NotFound
 from .ledger import MovementKind, RecordKind, create_record, move, record_outflow
 from .stock_errors import InvalidDate
@@ -276,8 +276,7 @@ def create_refill_request(location_id: int, *, quantity, needed_on: date | None 
 
 def get_request(request_id) -> PackRequest:
     """Load a request by id or raise UnknownRequest (forged ids of any shape included)."""
-    request = (db.session.get(PackRequest, request_id)
-               if isinstance(request_id, int) and not isinstance(request_id, bool) else None)
+    request = db.session.get(PackRequest, request_id) if is_row_id(request_id) else None
     if request is None:
         raise UnknownRequest(request_id)
     return request

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .catalog import ItemKind, Item, Location, LocationKind, require_location
-from .db import db
+from .db import db, is_row_id
 from .errors import InvalidValue
 from . import idempotency
 from .ledger import (AdjustmentReason, MovementKind, RecordKind, StockLevel, create_record, lock_level,
@@ -190,8 +190,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
 
 def _place_for_visit(location_id, storeroom_id) -> tuple[int, int | None]:
     """Check the location can be restocked; return the placement item and the storeroom's ids."""
-    row = (db.session.execute(_PLACE, {"location_id": location_id}).first()
-           if isinstance(location_id, int) and not isinstance(location_id, bool) else None)
+    row = db.session.execute(_PLACE, {"location_id": location_id}).first() if is_row_id(location_id) else None
     if row is None:
         raise UnknownLocation(location_id)
     kind, active, item_id, source_id = row
