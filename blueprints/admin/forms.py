@@ -1,12 +1,11 @@
 """Forms for managing accounts and the organisation's settings."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, URL
 
 from inventory.accounts import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Role
 
-from ..forms import CleanStringField, NumberField
+from ..forms import AppForm, CleanStringField, NumberField
 
 ROLE_CHOICES = [
     (Role.ADMIN.value, _l("Administrator")),
@@ -22,7 +21,7 @@ def _password_field(label):
                          description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(AppForm):
     """What an admin may change on an account."""
 
     display_name = CleanStringField(_l("Name shown"), validators=[Optional(), Length(max=100)])
@@ -40,13 +39,13 @@ class UserCreateForm(UserEditForm):
     password = _password_field(_l("First password"))
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(AppForm):
     """A new password set by an admin."""
 
     password = _password_field(_l("New password"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(AppForm):
     """The organisation's settings."""
 
     org_name = CleanStringField(_l("Organisation name"), validators=[DataRequired(), Length(max=100)])
@@ -67,7 +66,7 @@ class SettingsForm(FlaskForm):
         description=_l("Counted from when the pack was sent or the request was closed."))
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(AppForm):
     """The fiscal-year targets (目標値)."""
 
     packs_placed = NumberField(_l("Packs placed at locations"), validators=[Optional(), NumberRange(0, 10**9)])
@@ -76,7 +75,7 @@ class TargetsForm(FlaskForm):
     support_page_scans = NumberField(_l("Support page scans"), validators=[Optional(), NumberRange(0, 10**9)])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(AppForm):
     """A name for a new personal API token (what it is for)."""
 
     name = CleanStringField(_l("What the token is for"), validators=[DataRequired(), Length(max=100)])

@@ -1,15 +1,14 @@
 """Forms for signing in and changing one's password."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from inventory.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
-from ..forms import CleanStringField
+from ..forms import AppForm, CleanStringField
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     """User name or e-mail, password, and 'remember me' for phones."""
 
     login = CleanStringField(_l("User name or e-mail"), validators=[DataRequired(), Length(max=254)])
@@ -17,7 +16,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this phone (30 days)"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(AppForm):
     """The current password and the new one twice."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
@@ -29,7 +28,7 @@ class PasswordChangeForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("new_password", _l("The two passwords differ."))])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(AppForm):
     """The language switch."""
 
     locale = SelectField(choices=[("ja", "日本語"), ("en", "English")])

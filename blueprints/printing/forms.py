@@ -5,7 +5,6 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, SelectField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
@@ -14,7 +13,7 @@ import labels
 from inventory import catalog
 from inventory.printing import CUSTOM, CUSTOM_FIELDS, PrintJob, Product
 
-from ..forms import CleanStringField, NumberField, OneTimeKeyForm, nfkc, optional_int
+from ..forms import AppForm, CleanStringField, NumberField, OneTimeKeyForm, nfkc, optional_int
 
 # What people type for a minus sign: the typographic minus, dashes, and the long-vowel mark
 # a Japanese keyboard gives for the minus key in kana mode.
@@ -78,7 +77,7 @@ def _mm(label, description=None):
     return MillimetreField(label, validators=[Optional()], description=description)
 
 
-class LayoutFields(FlaskForm):
+class LayoutFields(AppForm):
     """The sheet: a preset or custom measures, and the printer's offset."""
 
     layout = SelectField(_l("Sheet"), choices=layout_choices, default="")
@@ -134,7 +133,7 @@ class PrintForm(OneTimeKeyForm, JobFields):
     note = CleanStringField(_l("Note (optional)"), validators=[Optional(), Length(max=200)])
 
 
-class ReprintForm(FlaskForm):
+class ReprintForm(AppForm):
     """A reprint may skip labels on a started sheet and correct the printer's offset."""
 
     skip = NumberField(_l("Skip the first labels"), validators=[Optional()],

@@ -4,19 +4,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from inventory.reports import FIRST_YEAR, LAST_YEAR
 
-from ..forms import NumberField
+from ..forms import AppForm, NumberField
 from .names import DATASET_NAMES
 
 FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 
 
-class GetForm(FlaskForm):
+class GetForm(AppForm):
     """A form read from the query string: no CSRF token (it changes nothing)."""
 
     class Meta:

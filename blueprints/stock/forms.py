@@ -6,7 +6,6 @@ does (unknown, retired, wrong kind) and its message lands on the same field.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput, TextArea
@@ -14,7 +13,8 @@ from wtforms.widgets import HiddenInput, TextArea
 from inventory.operations import MANUAL_REASONS
 from inventory.stock_input import MAX_NOTE_LENGTH, local_today
 
-from ..forms import CleanStringField, NumberField, OneTimeKeyForm, no_control_characters, optional_int
+from ..forms import (AppForm, CleanStringField, NumberField, OneTimeKeyForm, no_control_characters,
+                     optional_int)
 from . import names
 
 BLANK_LINES = 5
@@ -52,7 +52,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SubForm(FlaskForm):
+class SubForm(AppForm):
     """A repeated part of a form (one line): no CSRF token of its own."""
 
     class Meta:
@@ -219,7 +219,7 @@ class RecipeForm(OneTimeKeyForm):
     components = FieldList(FormField(RecipeLineForm), max_entries=200)
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(AppForm):
     """Retire (active=0) or reactivate (active=1); sending it twice does the same thing."""
 
     active = HiddenField(validators=[DataRequired()])
