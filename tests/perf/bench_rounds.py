@@ -11,13 +11,13 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import tempfile
 import uuid
 from pathlib import Path
 
 from benchlib import ROOT, percentiles, report, scratch_app
+from loadgen import Answer, burst, closed_loop, http_request
 
 REQUESTS_PER_CLIENT = 150
 CLIENTS = 8
@@ -38,7 +38,7 @@ def serve(target: str, env: dict, access_log: Path, workers: list[str]) -> tuple
     """Start gunicorn with `workers` (2 cores here) and wait until it answers.
 
     Its access log records each request's server time (%(D)s, microseconds): that is the
-    figure reported, since the Python client threads on the same two cores add their own delay.
+    figure reported, since the load generator on the same two cores adds its own delay.
     """
     port = free_port()
     process = subprocess.Popen(
@@ -53,31 +53,6 @@ def serve(target: str, env: dict, access_log: Path, workers: list[str]) -> tuple
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("server did not start")
-
-
-def hammer(port: int, path: str, headers: dict, clients: int = CLIENTS, n: int = REQUESTS_PER_CLIENT) -> list[float]:
-    """`clients` keep-alive connections each sending `n` GETs; returns every request's ms."""
-    samples, lock = [], threading.Lock()
-
-    def client():
-        connection = http.client.HTTPConnection("127.0.0.1", port)
-        mine = []
-        for _ in range(n):
-            start = time.perf_counter()
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            assert response.status == 200, (path, response.status)
-            mine.append((time.perf_counter() - start) * 1000)
-        with lock:
-            samples.extend(mine[10:])  # the first requests of a connection warm it up
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return samples
 
 
 def server_times(access_log: Path, method: str, path_prefix: str, skip_lines: int) -> list[float]:
@@ -144,11 +119,13 @@ def main():
                     ("public QR page, visitor", port, app_log, f"/l/{codes[0]}", {}),
                     ("restock form, signed-in volunteer", port, app_log, f"/l/{codes[1]}", {"Cookie": cookie})]:
                 before = log_length(log)
-                client_rows.append((name, percentiles(hammer(target_port, path, headers))))
+                answers = closed_loop(target_port, http_request("GET", path, headers), CLIENTS, REQUESTS_PER_CLIENT)
+                assert {a.status for a in answers} == {200}, (name, {a.status for a in answers})
+                client_rows.append((name, percentiles([a.ms for a in answers])))
                 server_rows.append((name, percentiles(server_times(log, "GET", path, before + 1))))
-            title = f"under gunicorn ({config}), {CLIENTS} concurrent keep-alive clients, {REQUESTS_PER_CLIENT} requests each"
+            title = f"under gunicorn ({config}), {CLIENTS} concurrent clients, {REQUESTS_PER_CLIENT} requests each"
             report("Server time " + title, server_rows, "bare Flask + 1 query (gunicorn)")
-            report("Client round trip (Python client threads on the same 2 cores) " + title,
+            report("Client round trip (one-thread load generator on the same 2 cores) " + title,
                    client_rows, "bare Flask + 1 query (gunicorn)")
         finally:
             for process in (server, bare):
@@ -178,8 +155,8 @@ def main():
                      percentiles(server_times(app_log, "POST", "/api/v1/visits", skip_app)))], baseline)
             report(f"{CONCURRENT_POSTS} concurrent POSTs released at once, gunicorn ({config}): "
                    "client round trip, queueing for a worker included",
-                   [(baseline, percentiles([ms for ms, _ in bare_results])),
-                    ("restock visit (API token)", percentiles([ms for ms, _ in results]))], baseline)
+                   [(baseline, percentiles([a.ms for a in bare_results])),
+                    ("restock visit (API token)", percentiles([a.ms for a in results]))], baseline)
         finally:
             for process in (server, bare):
                 process.terminate()
@@ -198,29 +175,12 @@ def print_page_bytes(port: int, code: str) -> None:
           + ", ".join(f"{k.rsplit('/', 1)[-1]} {v}" for k, v in sizes.items()))
 
 
-def send_visits(port: int, path: str, codes: list[str], tokens: list[str]) -> list[tuple[float, int]]:
-    """One visit POST per code, all released at once from separate clients; (ms, status) each."""
-    barrier, results, lock = threading.Barrier(len(codes)), [], threading.Lock()
-
-    def post_visit(i):
-        body = (f'{{"location_code": "{codes[i]}", "counted": 0, "added": 5, '
-                f'"idempotency_key": "{uuid.uuid4().hex}"}}')
-        connection = http.client.HTTPConnection("127.0.0.1", port)
-        barrier.wait()
-        start = time.perf_counter()
-        connection.request("POST", path, body=body, headers={
-            "Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"})
-        response = connection.getresponse()
-        response.read()
-        with lock:
-            results.append(((time.perf_counter() - start) * 1000, response.status))
-
-    threads = [threading.Thread(target=post_visit, args=(i,)) for i in range(len(codes))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+def send_visits(port: int, path: str, codes: list[str], tokens: list[str]) -> list[Answer]:
+    """One visit POST per code, each from its own connection, all sent at once."""
+    return burst(port, [http_request("POST", path, {
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        (f'{{"location_code": "{code}", "counted": 0, "added": 5, '
+         f'"idempotency_key": "{uuid.uuid4().hex}"}}').encode()) for code, token in zip(codes, tokens)])
 
 
 def check_recorded(app, codes: list[str], results, bare_results, config: str) -> None:
@@ -235,7 +195,7 @@ def check_recorded(app, codes: list[str], results, bare_results, config: str) ->
                                      .join(Location, Location.id == RestockVisit.location_id)
                                      .where(Location.code.in_(codes)))
         differences = verify_balances()
-    statuses = sorted({status for _, status in results + bare_results})
+    statuses = sorted({answer.status for answer in results + bare_results})
     print(f"\n{CONCURRENT_POSTS} concurrent visit POSTs, gunicorn {config}: statuses {statuses}, "
           f"visits recorded {recorded}, ledger differences {len(differences)}")
     assert statuses == [201] and recorded == len(codes) and not differences
