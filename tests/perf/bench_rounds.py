@@ -85,7 +85,12 @@ def sign_in(port: int, username: str, password: str) -> str:
     response = connection.getresponse()
     response.read()
     assert response.status == 302, response.status
-    return response.getheader("Set-Cookie").split(";")[0]
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    # As a browser would: keep the cookie the first page updates (it adds its CSRF token).
+    connection.request("GET", "/", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    return (response.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
 def main():
