@@ -299,7 +299,10 @@ def login(login_name: str, password: str, *, address: str | None, remember: bool
 
 
 # Built once: this runs on every signed-in request, and a prebuilt statement keeps its cache key.
-_LIVE_SESSION = (sa.select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+# The login session's own columns come as a plain row: only the user is needed as an object.
+_LIVE_SESSION = (sa.select(LoginSession.id, LoginSession.remember, LoginSession.created_at,
+                           LoginSession.last_seen_at, User)
+                 .join(User, User.id == LoginSession.user_id)
                  .where(LoginSession.token_hash == sa.bindparam("token_hash"), LoginSession.ended_at.is_(None)))
 
 
@@ -311,7 +314,7 @@ def load_session(token: str, now: datetime | None = None) -> User | None:
     row = db.session.execute(_LIVE_SESSION, {"token_hash": _hash_token(token)}).first()
     if row is None:
         return None
-    login_session, user = row
+    login_session, user = row, row.User
     limit = REMEMBER_FOR if login_session.remember else IDLE_TIMEOUT.get(user.role, DEFAULT_IDLE_TIMEOUT)
     reference = login_session.created_at if login_session.remember else login_session.last_seen_at
     if not user.active or now - reference > limit:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .catalog import ItemKind, Item, Location, LocationKind, require_location
-from .db import db, is_row_id
+from .db import connection, db, is_row_id
 from .errors import InvalidValue
 from . import idempotency
 from .ledger import (AdjustmentReason, MovementKind, RecordKind, StockLevel, create_record, lock_level,
@@ -78,8 +78,10 @@ def _level_of_placement_item(location_id):
 # What the restock form proposes, in one statement: it is read on every volunteer's scan.
 _SUGGESTION = sa.select(_PLACEMENT_ITEM_ID, _level_of_placement_item(sa.bindparam("location_id")),
                         _level_of_placement_item(_DEFAULT_STOREROOM_ID))
-_LAST_VISIT = (sa.select(RestockVisit).where(RestockVisit.location_id == sa.bindparam("location_id"))
+_LAST_VISIT = (sa.select(RestockVisit.visited_at, RestockVisit.counted, RestockVisit.added)
+               .where(RestockVisit.location_id == sa.bindparam("location_id"))
                .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
+_STOREROOM_CHOICES = _STOREROOMS.with_only_columns(Location.id, Location.name)
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,9 @@ def placement_item() -> Item:
     return item
 
 
-def active_storerooms() -> list[Location]:
-    """The storerooms a volunteer may take packages from, oldest first."""
-    return list(db.session.scalars(_STOREROOMS))
+def active_storerooms() -> list[sa.Row]:
+    """The storerooms a volunteer may take packages from, oldest first: (id, name) rows."""
+    return list(connection().execute(_STOREROOM_CHOICES))
 
 
 def default_storeroom() -> Location | None:
@@ -175,7 +177,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
                       item_id=item_id, visited_at=when, visitor_id=recorded_by, expected=expected,
                       counted=counted, added=moved, added_unrecorded=unrecorded, flags=flag_text,
                       note=note)
-        stored["id"] = session.scalar(_INSERT_VISIT, stored)
+        stored["id"] = connection().scalar(_INSERT_VISIT, stored)
         return record.id
 
     record_id, replayed = idempotency.run("record_visit", idempotency_key, payload, work)
@@ -190,7 +192,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
 
 def _place_for_visit(location_id, storeroom_id) -> tuple[int, int | None]:
     """Check the location can be restocked; return the placement item and the storeroom's ids."""
-    row = db.session.execute(_PLACE, {"location_id": location_id}).first() if is_row_id(location_id) else None
+    row = connection().execute(_PLACE, {"location_id": location_id}).first() if is_row_id(location_id) else None
     if row is None:
         raise UnknownLocation(location_id)
     kind, active, item_id, source_id = row
@@ -215,9 +217,9 @@ def visit_result_of(visit: RestockVisit, *, replayed: bool = False) -> VisitResu
                        level_after=visit.counted + visit.added, replayed=replayed)
 
 
-def last_visit(location_id: int) -> RestockVisit | None:
-    """The most recent visit to a location."""
-    return db.session.scalar(_LAST_VISIT, {"location_id": location_id})
+def last_visit(location_id: int) -> sa.Row | None:
+    """The most recent visit to a location: a (visited_at, counted, added) row, or None."""
+    return connection().execute(_LAST_VISIT, {"location_id": location_id}).first()
 
 
 def recent_visits(location_id: int, limit: int = 10) -> list[RestockVisit]:
@@ -237,9 +239,9 @@ class Suggestion:
     suggested_added: int
 
 
-def suggest(location: Location) -> Suggestion:
+def suggest(location: Location | sa.Row) -> Suggestion:
     """Suggest adding up to the target level, but never more than the storeroom holds."""
-    item_id, expected, available = db.session.execute(_SUGGESTION, {"location_id": location.id}).one()
+    item_id, expected, available = connection().execute(_SUGGESTION, {"location_id": location.id}).one()
     if item_id is None:
         return Suggestion(expected=0, target=location.target_level, storeroom_available=0, suggested_added=0)
     expected, available = expected or 0, available or 0

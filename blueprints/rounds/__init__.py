@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,21 +21,21 @@ bp = Blueprint("rounds", __name__)
 round_roles = roles_required("admin", "staff", "volunteer")
 
 
-def restock_form(location: Location, suggestion: visits.Suggestion, formdata=None) -> RestockForm:
+def restock_form(suggestion: visits.Suggestion, formdata=None) -> RestockForm:
     """The restock form for a location, pre-filled with the suggested number to add."""
     form = RestockForm(formdata=formdata, data={"added": suggestion.suggested_added})
     storerooms = visits.active_storerooms()
-    form.storeroom_id.choices = [(s.id, s.name) for s in storerooms]
+    form.storeroom_id.choices = [(storeroom.id, storeroom.name) for storeroom in storerooms]
     if formdata is None and storerooms:
         form.storeroom_id.data = storerooms[0].id
     return form
 
 
-def render_restock(location: Location, form: RestockForm | None = None, message: str | None = None,
+def render_restock(location: sa.Row, form: RestockForm | None = None, message: str | None = None,
                    status: int = 200):
     """Show the restock page: the location, its last visit, what should be there, the form."""
     suggestion = visits.suggest(location)
-    form = form or restock_form(location, suggestion)
+    form = form or restock_form(suggestion)
     return render_template("rounds/restock.html", location=location, form=form, message=message,
                            suggestion=suggestion, last=visits.last_visit(location.id)), status
 
@@ -55,7 +56,7 @@ def record_visit(code: str):
     location = find_location_by_code(code)
     if location is None:
         abort(404)
-    form = restock_form(location, visits.suggest(location), formdata=request.form)
+    form = restock_form(visits.suggest(location), formdata=request.form)
     # 422 for a refused visit, so the phone's queue knows a replay was not recorded.
     if not form.validate_on_submit():
         return render_restock(location, form, status=422)
