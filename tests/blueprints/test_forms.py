@@ -35,3 +35,26 @@ def test_wtforms_catalogue_is_parsed_once_per_language_not_per_request(app, monk
     for _ in range(3):
         _errors(app, "ja")
     assert loads == ["wtforms"]
+
+
+def test_checkbox_list_writes_the_html_of_wtforms_list_of_checkboxes(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form, SelectMultipleField
+    from wtforms.widgets import CheckboxInput, ListWidget
+
+    from blueprints.rounds.forms import CheckboxList
+
+    choices = [("broken", "Broken <dispenser>"), ('odd"value', "Other & more"), ("closed", "閉まっていた")]
+
+    class Reference(Form):
+        flags = SelectMultipleField(choices=choices, widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput())
+
+    class Ours(Form):
+        flags = SelectMultipleField(choices=choices, widget=CheckboxList())
+
+    for formdata in (None, MultiDict([("flags", "closed"), ("flags", 'odd"value')])):
+        reference, ours = Reference(formdata=formdata), Ours(formdata=formdata)
+        assert ours.flags(aria_describedby="flags-help") == reference.flags(aria_describedby="flags-help")
+        assert ours.flags() == reference.flags()
+    assert 'checked id="flags-2"' in ours.flags() and "Broken &lt;dispenser&gt;" in ours.flags()
