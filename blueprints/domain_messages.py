@@ -1,7 +1,6 @@
 """Turn the domain's errors into messages in the user's language, on the right form field."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from wtforms import Form
 
 from inventory.errors import Conflict, DomainError, InvalidValue, NotFound
@@ -9,6 +8,8 @@ from inventory.visits import NoPlacementItem
 from inventory.stock_errors import (DuplicateLine, IdempotencyConflict, InsufficientStock, InvalidDate,
                                     InvalidQuantity, NoLines, NoRecipe, NotReversible, RetiredLocation,
                                     UnknownItem, UnknownLocation, WrongLocationKind)
+
+from .i18n import gettext as _
 
 
 def message_for(error: DomainError) -> str:

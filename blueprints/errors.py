@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from inventory.db import db
+
+from .i18n import gettext as _
 
 
 def init_app(app: Flask) -> None:

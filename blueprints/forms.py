@@ -6,11 +6,13 @@ import unicodedata
 import uuid
 
 from babel import support
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import ValidationError
+
+from .i18n import lazy_gettext as _l
 
 CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from inventory import accounts, api_tokens, settings
@@ -10,6 +9,7 @@ from inventory.errors import Conflict, InvalidValue, NotFound
 from inventory.db import utcnow
 from inventory.settings import TARGET_METRICS, fiscal_year_of
 
+from ..i18n import gettext as _
 from ..auth import admin_required
 from ..forms import CsrfOnlyForm
 from .forms import PasswordResetForm, SettingsForm, TargetsForm, TokenForm, UserCreateForm, UserEditForm

@@ -1,10 +1,10 @@
 """Forms for managing accounts and the organisation's settings."""
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, URL
 
 from inventory.accounts import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Role
 
+from ..i18n import lazy_gettext as _l
 from ..forms import AppForm, CleanStringField, NumberField
 
 ROLE_CHOICES = [

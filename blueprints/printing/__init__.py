@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import labels
@@ -19,6 +18,7 @@ from inventory.errors import DomainError, NotFound
 from inventory.printing import PrintJob, Product
 from inventory.settings import get_settings
 
+from ..i18n import gettext as _
 from ..auth import roles_required, staff_required
 from .forms import (PLACARD_LAYOUTS, JobFields, LayoutFields, PlacardForm, PrintForm, ReprintForm,
                     layout_choices, optional_int)

@@ -1,7 +1,6 @@
 """Forms of the request pages. They check shape; the services in `inventory` check the rules."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextArea
@@ -11,6 +10,7 @@ from inventory import personal_data, requests
 from inventory.public_requests import MAX_PUBLIC_PACKS
 from inventory.request_printing import ADDRESS_LAYOUTS
 
+from ..i18n import lazy_gettext as _l
 from ..forms import CleanStringField, CsrfOnlyForm, NumberField, OneTimeKeyForm
 from ..stock.forms import IdSelectField, optional_int
 

@@ -1,7 +1,6 @@
 """The request services' refusals as plain sentences in the user's language, on the right field."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from wtforms import Form
 
 from inventory.errors import DomainError, InvalidValue
@@ -10,6 +9,7 @@ from inventory.request_printing import NoPersonalData
 from inventory.requests import RequestClosed, UnknownRequest
 from inventory.stock_errors import InvalidDate
 
+from ..i18n import gettext as _
 from ..domain_messages import message_for
 
 FIELD_REQUIRED = {

@@ -6,7 +6,6 @@ request is "not found" (404), never "forbidden", so ids reveal nothing.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from inventory import requests, schools
@@ -14,6 +13,7 @@ from inventory.accounts import Role
 from inventory.errors import DomainError
 from inventory.request_queries import school_location_view, school_request
 
+from ..i18n import gettext as _
 from ..auth import roles_required
 from . import bp
 from .forms import RefillForm

@@ -7,7 +7,6 @@ file, never the address. Nothing personal goes into a URL, a flash message or a 
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import labels
@@ -17,6 +16,7 @@ from inventory.request_queries import STATUS_FILTERS, count_requests, list_reque
 from inventory.settings import get_settings
 from inventory.visits import default_storeroom, placement_item
 
+from ..i18n import gettext as _
 from ..auth import admin_required, staff_required
 from ..forms import CsrfOnlyForm
 from ..printing import pdf_response

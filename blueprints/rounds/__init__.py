@@ -5,7 +5,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from inventory import rounds, visits
@@ -13,6 +12,7 @@ from inventory.catalog import Location, find_location_by_code
 from inventory.db import db, utcnow
 from inventory.errors import DomainError
 
+from ..i18n import gettext as _
 from ..auth import roles_required
 from ..domain_messages import attach_error
 from .forms import RestockForm

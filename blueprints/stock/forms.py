@@ -5,7 +5,6 @@ does (unknown, retired, wrong kind) and its message lands on the same field.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput, TextArea
@@ -13,6 +12,7 @@ from wtforms.widgets import HiddenInput, TextArea
 from inventory.operations import MANUAL_REASONS
 from inventory.stock_input import MAX_NOTE_LENGTH, local_today
 
+from ..i18n import lazy_gettext as _l
 from ..forms import (AppForm, CleanStringField, NumberField, OneTimeKeyForm, no_control_characters,
                      optional_int)
 from . import names
