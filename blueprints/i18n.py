@@ -44,7 +44,7 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
-_, _l = gettext, lazy_gettext
+_, _l = gettext, lazy_gettext  # the names this module's messages use (and pybabel looks for)
 
 
 def select_locale() -> str:

@@ -278,7 +278,7 @@ def new_location_code() -> str:
 
 
 # Built once: every QR scan looks a code up. Its columns, not a Location object: a scan only
-# reads them, and a row costs a quarter of what loading an ORM object does.
+# reads them, and a row on the session's connection costs half of loading an ORM object.
 _BY_CODE = sa.select(*Location.__table__.c).where(Location.code == sa.bindparam("code"))
 
 

@@ -147,7 +147,6 @@ def create_visit():
             errors["occurred_at"] = "must be an ISO 8601 date-time"
     if errors:
         return _problem(422, "Some fields are not valid.", errors)
-    location_code = found.code  # read now: the visit's commit expires the loaded location
     try:
         result = visits.record_visit(found.id, counted=counted, added=added, flags=flags, note=note,
                                      occurred_at=occurred_at, recorded_by=current_user.id,
@@ -156,7 +155,7 @@ def create_visit():
         return _problem(409, message_for(error))
     except DomainError as error:
         return _problem(422, message_for(error), {error.field or "body": message_for(error)})
-    payload = {"visit_id": result.visit_id, "location_code": location_code, "expected": result.expected,
+    payload = {"visit_id": result.visit_id, "location_code": found.code, "expected": result.expected,
                "counted": result.counted, "consumed": result.consumed, "found": result.found,
                "added": result.added, "added_unrecorded": result.added_unrecorded}
     return jsonify(payload), 200 if result.replayed else 201
