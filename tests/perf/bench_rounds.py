@@ -42,7 +42,8 @@ def serve(target: str, env: dict, access_log: Path, workers: list[str]) -> tuple
     """
     port = free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), *workers, "--bind", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), *workers,
+         "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--access-logfile", str(access_log),
          "--access-logformat", "%(m)s %(U)s %(s)s %(D)s", target],
         cwd=ROOT / "tests/perf" if "bare_app" in target else ROOT, env={**os.environ, **env})
