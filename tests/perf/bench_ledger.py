@@ -152,6 +152,14 @@ def fill_large_ledger(path: Path, movements: int, seed: int = 7) -> dict:
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')", rows)
     for sql in indexes:
         conn.execute(sql)
+    rebuild_balances(conn, now)
+    conn.execute("COMMIT")
+    conn.close()
+    return {"point": points[0], "room": storerooms[0], "now": now}
+
+
+def rebuild_balances(conn, now: datetime) -> None:
+    """Set every balance to the sum of the movements written straight into the tables."""
     conn.execute("DELETE FROM stock_level")
     conn.execute("""
         INSERT INTO stock_level (location_id, item_id, qty, updated_at)
@@ -162,9 +170,6 @@ def fill_large_ledger(path: Path, movements: int, seed: int = 7) -> dict:
             SELECT from_location_id, item_id, -quantity FROM stock_movement
              WHERE from_location_id IS NOT NULL)
         GROUP BY location_id, item_id""", (now,))
-    conn.execute("COMMIT")
-    conn.close()
-    return {"point": points[0], "room": storerooms[0], "now": now}
 
 
 def timed(fn, repeat: int = 7) -> tuple[float, float, object]:

@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bench_ledger import connect_like_the_app, fill_large_ledger, make_app, timed
+from bench_ledger import connect_like_the_app, fill_large_ledger, make_app, rebuild_balances, timed
 
 DASHBOARD_MS, REPORT_MS, ROWS_PER_S, PEAK_MB = 150.0, 500.0, 100_000, 150.0
 NOW = datetime(2026, 11, 1)
@@ -68,15 +68,7 @@ def add_report_details(path: Path, seed: int = 11) -> dict:
                      "to_location_id, kind, occurred_at, recorded_at, note, reverses_id) "
                      "VALUES (?, ?, ?, ?, NULL, ?, 'reversal', ?, ?, '', ?)",
                      (max_movement + n, max_record + n, item_id, qty, place, when, when, movement_id))
-    conn.execute("DELETE FROM stock_level")
-    conn.execute("""
-        INSERT INTO stock_level (location_id, item_id, qty, updated_at)
-        SELECT location_id, item_id, sum(delta), ? FROM (
-            SELECT to_location_id AS location_id, item_id, quantity AS delta FROM stock_movement
-             WHERE to_location_id IS NOT NULL
-            UNION ALL
-            SELECT from_location_id, item_id, -quantity FROM stock_movement WHERE from_location_id IS NOT NULL)
-        GROUP BY location_id, item_id""", (NOW,))
+    rebuild_balances(conn, NOW)
     first = date(NOW.year - 10, NOW.month, 1)
     rows = [(place, first + timedelta(days=day), rng.randint(1, 5))
             for place in range(6, 201) for day in range(0, 3650, 3)]
