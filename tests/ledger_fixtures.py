@@ -45,10 +45,15 @@ def point(make_location):
     return make_location("city_hall", "市役所", spot="2階 女子トイレ", target_level=10)
 
 
+def fresh_key() -> str:
+    """A new one-time key."""
+    return uuid.uuid4().hex
+
+
 @pytest.fixture
 def new_key():
     """A fresh idempotency key per call."""
-    return lambda: uuid.uuid4().hex
+    return fresh_key
 
 
 @pytest.fixture
@@ -70,13 +75,21 @@ def ledger_counts(app):
     from inventory.db import db
 
     def count():
-        db.session.rollback()
-        result = {table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
-                  for table in LEDGER_TABLES}
+        result = count_rows(LEDGER_TABLES)
         result["sum_qty"] = db.session.scalar(sa.text("SELECT coalesce(sum(qty), 0) FROM stock_level"))
         db.session.rollback()
         return result
     return count
+
+
+def count_rows(tables) -> dict[str, int]:
+    """Rows in each table, read from a fresh snapshot."""
+    from inventory.db import db
+
+    db.session.rollback()
+    result = {table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) for table in tables}
+    db.session.rollback()
+    return result
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """Request fixtures for every test folder: mailed requests, linked schools, request table counts."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import sqlalchemy as sa
+
+from tests.ledger_fixtures import count_rows, fresh_key
 
 MAIL = dict(recipient_name="さくら", postal_code="090-0018", address="北見市青葉町1-1", address2="")
-
 
 
 @pytest.fixture
@@ -18,7 +16,7 @@ def mail_request(app):
     def make(quantity=1, key=None, **overrides):
         return requests.create_individual_request(
             quantity=quantity, delivery="mail", channel="phone",
-            idempotency_key=key or uuid.uuid4().hex, **{**MAIL, **overrides}).request_id
+            idempotency_key=key or fresh_key(), **{**MAIL, **overrides}).request_id
     return make
 
 
@@ -38,18 +36,5 @@ def school_of(app, make_user):
 @pytest.fixture
 def table_counts(app):
     """Rows in the request tables, to prove a refusal stored nothing."""
-    from inventory.db import db
-
-    def count():
-        db.session.rollback()
-        result = {table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
-                  for table in ("pack_request", "request_personal_data", "public_request_attempt",
-                                "personal_data_access", "stock_movement")}
-        db.session.rollback()
-        return result
-    return count
-
-
-def fresh_key() -> str:
-    """A new one-time key."""
-    return uuid.uuid4().hex
+    return lambda: count_rows(("pack_request", "request_personal_data", "public_request_attempt",
+                               "personal_data_access", "stock_movement"))

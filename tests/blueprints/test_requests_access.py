@@ -3,7 +3,7 @@ import pytest
 
 from inventory import requests
 from tests.conftest import PASSWORD
-from tests.request_fixtures import fresh_key
+from tests.ledger_fixtures import fresh_key
 
 STAFF_PAGES = ["/requests", "/requests/new", "/requests/{mail}", "/requests/{refill}", "/requests/{mail}/personal"]
 STAFF_POSTS = ["/requests/{refill}/plan", "/requests/{mail}/fulfil", "/requests/{mail}/cancel",

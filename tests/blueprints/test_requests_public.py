@@ -8,7 +8,7 @@ from inventory.db import db
 from inventory.public_requests import PUBLIC_LIMIT
 from inventory.requests import PackRequest
 from tests.conftest import make_app
-from tests.request_fixtures import fresh_key
+from tests.ledger_fixtures import fresh_key
 
 NAME, ADDRESS = "ひまわり", "北見市とん田東町5-5"
 

@@ -7,7 +7,7 @@ from inventory.db import db
 from inventory.ledger import stock_of
 from inventory.personal_data import access_log
 from inventory.requests import PackRequest
-from tests.request_fixtures import fresh_key
+from tests.ledger_fixtures import fresh_key
 
 NAME, ADDRESS = "すみれ", "北見市北進町7-7"
 

@@ -12,7 +12,8 @@ from inventory.ledger import StockMovement, stock_of, verify_balances
 from inventory.personal_data import RequestPersonalData
 from inventory.requests import PackRequest, RequestClosed, UnknownRequest
 from inventory.stock_errors import InsufficientStock, InvalidDate, InvalidQuantity
-from tests.request_fixtures import MAIL, fresh_key
+from tests.ledger_fixtures import fresh_key
+from tests.request_fixtures import MAIL
 
 
 def load(request_id) -> PackRequest:

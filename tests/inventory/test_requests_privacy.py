@@ -14,7 +14,7 @@ from inventory.errors import InvalidValue
 from inventory.personal_data import RequestPersonalData, access_log
 from inventory.requests import PackRequest
 from tests.conftest import make_app
-from tests.request_fixtures import fresh_key
+from tests.ledger_fixtures import fresh_key
 
 PRODUCT_WORDS = ("生理", "ナプキン", "パッド", "生理用品", "sanitary")
 
