@@ -39,6 +39,7 @@ class _Exchange:
     started: float = 0.0
     reused: bool = False
     received: bytearray = field(default_factory=bytearray)
+    answers: list[Answer] = field(default_factory=list)
 
 
 def _complete(received: bytearray) -> tuple[int, bool, bytes] | None:
@@ -85,7 +86,7 @@ def _reconnect(selector: selectors.BaseSelector, port: int, exchange: _Exchange)
 
 
 def _run(selector: selectors.BaseSelector, port: int, pending: int, on_answer) -> None:
-    """Read responses until `pending` reach zero; on_answer(exchange, answer) may send again."""
+    """Read responses until `pending` reach zero; on_answer(exchange) may send again."""
     while pending:
         events = selector.select(timeout=30)
         if not events:
@@ -109,7 +110,8 @@ def _run(selector: selectors.BaseSelector, port: int, pending: int, on_answer) -
                 _close(selector, exchange)
             else:
                 exchange.reused = True
-            pending -= on_answer(exchange, answer)
+            exchange.answers.append(answer)
+            pending -= on_answer(exchange)
 
 
 def closed_loop(port: int, request: bytes, clients: int, requests_each: int, warm_up: int = 10) -> list[Answer]:
@@ -118,14 +120,9 @@ def closed_loop(port: int, request: bytes, clients: int, requests_each: int, war
     The first `warm_up` answers of each client are left out.
     """
     selector = selectors.DefaultSelector()
-    answers: list[Answer] = []
-    counts: dict[int, int] = {}
 
-    def on_answer(exchange, answer):
-        counts[id(exchange)] = counts.get(id(exchange), 0) + 1
-        if counts[id(exchange)] > warm_up:
-            answers.append(answer)
-        if counts[id(exchange)] < requests_each:
+    def on_answer(exchange):
+        if len(exchange.answers) < requests_each:
             _send(selector, port, exchange)
             return 0
         if exchange.sock is not None:  # done: let go of the kept-alive connection
@@ -137,7 +134,7 @@ def closed_loop(port: int, request: bytes, clients: int, requests_each: int, war
         _send(selector, port, exchange)
     _run(selector, port, clients, on_answer)
     selector.close()
-    return answers
+    return [answer for exchange in exchanges for answer in exchange.answers[warm_up:]]
 
 
 def burst(port: int, requests: list[bytes]) -> list[Answer]:
@@ -146,14 +143,8 @@ def burst(port: int, requests: list[bytes]) -> list[Answer]:
     exchanges = [_Exchange(request) for request in requests]
     for exchange in exchanges:  # connect first, so the sends leave together
         _connect(selector, port, exchange)
-    answers: dict[int, Answer] = {}
-
-    def on_answer(exchange, answer):
-        answers[id(exchange)] = answer
-        return 1
-
     for exchange in exchanges:
         _send(selector, port, exchange)
-    _run(selector, port, len(exchanges), on_answer)
+    _run(selector, port, len(exchanges), lambda exchange: 1)
     selector.close()
-    return [answers[id(exchange)] for exchange in exchanges]
+    return [exchange.answers[0] for exchange in exchanges]
