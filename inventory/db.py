@@ -52,7 +52,10 @@ def connection() -> sa.Connection:
     `db.session.execute` runs the ORM's bind and transaction bookkeeping on every statement:
     about 450k instructions a statement against 200k on the connection (callgrind). A scan or
     a visit makes a dozen statements, a visit's inside SQLite's one write lock. Same
-    transaction either way: what one writes, the other reads.
+    transaction either way, with one difference: `db.session.execute` first flushes the ORM
+    objects added or changed in the session, this does not. A statement here that must see
+    them needs a `session.flush()` before it. Records, movements, balances, counts, one-time
+    keys and visits are only ever written with Core statements, so their reads need none.
     """
     writing = _writing.get()
     return writing if writing is not None else db.session.connection()
