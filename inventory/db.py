@@ -56,6 +56,7 @@ def connection() -> sa.Connection:
     objects added or changed in the session, this does not. A statement here that must see
     them needs a `session.flush()` before it. Records, movements, balances, counts, one-time
     keys and visits are only ever written with Core statements, so their reads need none.
+    The write path's fixed statements go one step further, to the driver (`driver_sql`).
     """
     writing = _writing.get()
     return writing if writing is not None else db.session.connection()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .catalog import ItemKind, Item, Location, LocationKind, require_location
 from .db import connection, db, is_row_id
 from .errors import InvalidValue
-from . import idempotency
+from . import driver_sql, idempotency
 from .ledger import (AdjustmentReason, MovementKind, RecordKind, StockLevel, create_record, lock_level,
                      move, record_outflow)
 from .stock_errors import InsufficientStock, RetiredLocation, UnknownItem, UnknownLocation
@@ -177,7 +177,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
                       item_id=item_id, visited_at=when, visitor_id=recorded_by, expected=expected,
                       counted=counted, added=moved, added_unrecorded=unrecorded, flags=flag_text,
                       note=note)
-        stored["id"] = connection().scalar(_INSERT_VISIT, stored)
+        stored["id"] = driver_sql.scalar(_INSERT_VISIT, stored)
         return record.id
 
     record_id, replayed = idempotency.run("record_visit", idempotency_key, payload, work)
@@ -192,7 +192,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
 
 def _place_for_visit(location_id, storeroom_id) -> tuple[int, int | None]:
     """Check the location can be restocked; return the placement item and the storeroom's ids."""
-    row = connection().execute(_PLACE, {"location_id": location_id}).first() if is_row_id(location_id) else None
+    row = driver_sql.first(_PLACE, {"location_id": location_id}) if is_row_id(location_id) else None
     if row is None:
         raise UnknownLocation(location_id)
     kind, active, item_id, source_id = row
