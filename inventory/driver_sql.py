@@ -30,7 +30,7 @@ from .db import connection
 class _Compiled:
     """One statement's SQL for one database, and how to turn parameters into the driver's."""
 
-    __slots__ = ("sql", "positional", "binds")
+    __slots__ = ("binds", "positional", "sql")
 
     def __init__(self, statement, dialect: sa.Dialect, keys: tuple[str, ...] | None):
         compiled = statement.compile(dialect=dialect, column_keys=keys)
