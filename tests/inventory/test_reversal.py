@@ -55,6 +55,20 @@ def test_a_record_cannot_be_reversed_twice(app, items, donate, ledger_counts, ne
     assert ledger_counts() == before
 
 
+def test_a_reversal_racing_past_the_check_is_stopped_by_the_unique_record(
+        app, items, donate, ledger_counts, new_key, monkeypatch):
+    # Two staff clicking at once: both pass reversal_of() before either commits. The UNIQUE
+    # reverses_record_id stops the second, and the error it raises must be the one caught.
+    donation = donate(3)
+    reversal.reverse_record(donation.record_id, idempotency_key=new_key())
+    before = ledger_counts()
+    monkeypatch.setattr(reversal, "reversal_of", lambda record_id: None)
+    with pytest.raises(NotReversible) as refused:
+        reversal.reverse_record(donation.record_id, idempotency_key=new_key())
+    assert refused.value.reason == "already_reversed"
+    assert ledger_counts() == before
+
+
 def test_reversing_a_donation_whose_packs_were_already_placed_is_refused_with_the_reason(
         app, items, storeroom, point, donate, ledger_counts, new_key):
     donation = donate(10, items.package)
