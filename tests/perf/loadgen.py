@@ -114,6 +114,13 @@ def _run(selector: selectors.BaseSelector, port: int, pending: int, on_answer) -
             pending -= on_answer(exchange)
 
 
+def _done(selector: selectors.BaseSelector, exchange: _Exchange) -> int:
+    """Let go of a client's kept-alive connection once it has all its answers; count it."""
+    if exchange.sock is not None:
+        _close(selector, exchange)
+    return 1
+
+
 def closed_loop(port: int, request: bytes, clients: int, requests_each: int, warm_up: int = 10) -> list[Answer]:
     """`clients` each send `request`, wait for the answer, and send again, `requests_each` times.
 
@@ -125,9 +132,7 @@ def closed_loop(port: int, request: bytes, clients: int, requests_each: int, war
         if len(exchange.answers) < requests_each:
             _send(selector, port, exchange)
             return 0
-        if exchange.sock is not None:  # done: let go of the kept-alive connection
-            _close(selector, exchange)
-        return 1
+        return _done(selector, exchange)
 
     exchanges = [_Exchange(request) for _ in range(clients)]
     for exchange in exchanges:
@@ -145,6 +150,6 @@ def burst(port: int, requests: list[bytes]) -> list[Answer]:
         _connect(selector, port, exchange)
     for exchange in exchanges:
         _send(selector, port, exchange)
-    _run(selector, port, len(exchanges), lambda exchange: 1)
+    _run(selector, port, len(exchanges), lambda exchange: _done(selector, exchange))
     selector.close()
     return [exchange.answers[0] for exchange in exchanges]
