@@ -46,7 +46,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         PROXY_FIX=0,
         LABEL_FONT_PATH=None,
         PRIVACY_PURGE_DAILY=True,
-        SCAN_FLUSH_SECONDS=10,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()

@@ -9,7 +9,7 @@ from inventory.stock_errors import (DuplicateLine, IdempotencyConflict, Insuffic
                                     InvalidQuantity, NoLines, NoRecipe, NotReversible, RetiredLocation,
                                     UnknownItem, UnknownLocation, WrongLocationKind)
 
-from .i18n import gettext as _
+from flask_babel import gettext as _
 
 
 def message_for(error: DomainError) -> str:

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from inventory.db import db
 
-from .i18n import gettext as _
+from flask_babel import gettext as _
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from wtforms.i18n import messages_path
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import ValidationError
 
-from .i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 

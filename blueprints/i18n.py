@@ -1,14 +1,10 @@
-"""Language choice, translation with the catalogue found once per request, Japanese dates."""
+"""Language choice and Japanese dates for pages."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from babel import support
-from flask import Flask, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, get_translations
-from flask_babel.speaklater import LazyString
-from jinja2 import pass_context
-from markupsafe import Markup
+from flask import Flask, has_request_context, request
+from flask_babel import format_date, format_datetime, get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from inventory.accounts import LOCALES
@@ -16,39 +12,10 @@ from inventory.accounts import LOCALES
 from .extensions import babel
 
 
-def catalogue():
-    """This request's message catalogue, found once per request and language.
-
-    Flask-Babel's gettext finds the context, the domain, the locale and the catalogue again
-    on every call: about 80k instructions (callgrind), fifty times the look-up in the
-    catalogue itself, and the restock page translates a dozen labels on every scan.
-    A changed language (force_locale, refresh) is a new locale object, so it is seen.
-    """
-    if not has_request_context():
-        return support.NullTranslations()  # the messages as written (CLI, background work)
-    locale = get_locale()
-    found = g.get("_catalogue")
-    if found is None or found[0] is not locale:
-        found = g._catalogue = (locale, get_translations())
-    return found[1]
-
-
-def gettext(string: str, **variables) -> str:
-    """Translate into the request's language; %-format with `variables` (as Flask-Babel does)."""
-    text = catalogue().ugettext(string)
-    return text % variables if variables else text
-
-
-def lazy_gettext(string: str, **variables) -> LazyString:
-    """A string translated when shown, in the language of the request showing it."""
-    return LazyString(gettext, string, **variables)
-
-
-_, _l = gettext, lazy_gettext  # the names this module's messages use (and pybabel looks for)
-
-
 def select_locale() -> str:
     """Pick the UI language: an explicit ?lang=, the user's saved choice, then the browser's."""
+    if not has_request_context():
+        return "en"  # CLI and background work: the messages as written
     asked = request.args.get("lang")
     if asked in LOCALES:
         return asked
@@ -60,7 +27,6 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel and the template filters."""
     babel.init_app(app, locale_selector=select_locale)
-    app.context_processor(_catalogue_for_this_render)
     app.jinja_env.filters["date"] = show_date
     app.jinja_env.filters["datetime"] = show_datetime
     app.jinja_env.globals.update(
@@ -69,25 +35,6 @@ def init_app(app: Flask) -> None:
         fiscal_year_label=fiscal_year_label,
         role_label=role_label,
     )
-
-
-def _catalogue_for_this_render() -> dict:
-    """Give templates a gettext bound to this request's catalogue, looked up once per render.
-
-    Jinja's `_()` resolves `gettext` from the context before the globals Flask-Babel installs,
-    which would look the catalogue up again for every string (a third of a page's time). It
-    behaves as Jinja's newstyle gettext: escaped variables, always %-formatted.
-    """
-    translations = catalogue()
-
-    @pass_context
-    def gettext(context, string, **variables):
-        text = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    return {"gettext": gettext}
 
 
 ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"),

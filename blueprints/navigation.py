@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from inventory.accounts import Role
 
-from .i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 A, S, V, C = Role.ADMIN, Role.STAFF, Role.VOLUNTEER, Role.SCHOOL
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import idempotency
-from .db import connection, db, is_row_id, unit_of_work, utcnow
+from .db import db, is_row_id, unit_of_work, utcnow
 from .errors import InvalidValue
 from .stock_errors import (NoRecipe, RetiredLocation, UnknownItem, UnknownLocation,
                            WrongLocationKind)
@@ -290,7 +290,7 @@ def find_location_by_code(code: str | None) -> sa.Row | None:
     code = normalize_code(code)
     if not 6 <= len(code) <= 8:
         return None
-    return connection().execute(_BY_CODE, {"code": code}).first()
+    return db.session.execute(_BY_CODE, {"code": code}).first()
 
 
 def get_location(location_id) -> Location:

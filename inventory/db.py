@@ -2,10 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import contextvars
-import fcntl
-import os
-import threading
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -41,27 +37,6 @@ def is_row_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-# The connection of the unit of work running in this context: asking the session for it
-# again costs its bookkeeping (23k instructions), a dozen times a visit inside the write lock.
-_writing: contextvars.ContextVar[sa.Connection | None] = contextvars.ContextVar("writing", default=None)
-
-
-def connection() -> sa.Connection:
-    """The connection of the session's transaction, for Core statements (no ORM objects in or out).
-
-    `db.session.execute` runs the ORM's bind and transaction bookkeeping on every statement:
-    about 450k instructions a statement against 200k on the connection (callgrind). A scan or
-    a visit makes a dozen statements, a visit's inside SQLite's one write lock. Same
-    transaction either way, with one difference: `db.session.execute` first flushes the ORM
-    objects added or changed in the session, this does not. A statement here that must see
-    them needs a `session.flush()` before it. Records, movements, balances, counts, one-time
-    keys and visits are only ever written with Core statements, so their reads need none.
-    The write path's fixed statements go one step further, to the driver (`driver_sql`).
-    """
-    writing = _writing.get()
-    return writing if writing is not None else db.session.connection()
-
-
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (how every *_at column is stored)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
@@ -86,52 +61,9 @@ def configure_sqlite(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         # A writer takes the write lock up front, so a concurrent writer waits (busy_timeout)
-        # instead of failing when it upgrades a read snapshot that has gone stale. Sent on the
-        # driver's connection: SQLAlchemy's statement machinery cost 70k instructions a BEGIN.
+        # instead of failing when it upgrades a read snapshot that has gone stale.
         immediate = connection.get_execution_options().get("sqlite_immediate")
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-class _SqliteWriterQueue:
-    """Writers to one SQLite file wait here, in turn, rather than in SQLite's busy handler.
-
-    The busy handler sleeps in growing steps (up to 100 ms) between tries, so under load a
-    writer can sleep long after the lock came free. Threads of a process queue on a lock, and
-    processes (gunicorn workers) on an flock of a file beside the database, which wakes the
-    next writer the moment the last one commits. SQLite's own lock still guards the data;
-    writers that do not come through here (a migration, the sqlite3 shell) meet the busy
-    handler as before.
-    """
-
-    def __init__(self):
-        self._threads = threading.RLock()
-        self._depth = 0  # only changed by the thread holding _threads
-        self._files: dict[tuple[int, str], int] = {}
-
-    def _lock_file(self, database: str) -> int:
-        # Per process: a descriptor inherited across fork would share one lock with the parent.
-        key = (os.getpid(), database)
-        if key not in self._files:
-            self._files[key] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        return self._files[key]
-
-    @contextlib.contextmanager
-    def turn(self, database: str | None):
-        """Hold the write turn for `database` (a file path; None or ':memory:' is per process)."""
-        with self._threads:
-            fd = self._lock_file(database) if database and database != ":memory:" else None
-            if fd is not None and self._depth == 0:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-                if fd is not None and self._depth == 0:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-_sqlite_writers = _SqliteWriterQueue()
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @contextlib.contextmanager
@@ -145,16 +77,10 @@ def unit_of_work():
     session = db.session()
     if session.in_transaction():
         session.rollback()
-    engine = db.engine
-    queue = (_sqlite_writers.turn(engine.url.database) if engine.dialect.name == "sqlite"
-             else contextlib.nullcontext())
-    with queue:
-        writing = _writing.set(session.connection(execution_options={"sqlite_immediate": True}))
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            _writing.reset(writing)
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

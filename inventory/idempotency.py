@@ -9,7 +9,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import driver_sql
 from .db import db, unit_of_work, utcnow
 from .errors import InvalidValue
 from .stock_errors import IdempotencyConflict
@@ -79,13 +78,13 @@ def run(action: str, key: str | None, payload, work: Callable[[Session], int]) -
     with unit_of_work() as session:
         # The key goes in first: a concurrent twin waits on it (PostgreSQL) and then finds it
         # taken, instead of racing through the work and, say, finding the stock taken by us.
-        claimed = driver_sql.execute(_CLAIM, {"used_key": key, "action": action, "fingerprint": digest,
+        claimed = db.session.execute(_CLAIM, {"used_key": key, "action": action, "fingerprint": digest,
                                               "now": utcnow()})
-        if not claimed:
+        if not claimed.rowcount:
             stored = _stored(key, action, digest)
             if stored is None:
                 raise IdempotencyConflict(key)  # taken, yet holding no result: refuse, never redo
             return stored, True
         result_id = work(session)
-        driver_sql.execute(_SET_RESULT, {"used_key": key, "result": result_id})
+        db.session.execute(_SET_RESULT, {"used_key": key, "result": result_id})
         return result_id, False

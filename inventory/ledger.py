@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import driver_sql, idempotency
+from . import idempotency
 from .db import db, in_check, utcnow
 from .stock_errors import InsufficientStock, UnknownRecord
 from .stock_input import check_quantity, clean_note
@@ -240,7 +240,7 @@ _LOCK = sa.text(
 
 def stock_of(location_id: int, item_id: int) -> int:
     """The current balance of an item at a location (0 when it never had any)."""
-    return driver_sql.scalar(_STOCK_OF, {"location_id": location_id, "item_id": item_id}) or 0
+    return db.session.scalar(_STOCK_OF, {"location_id": location_id, "item_id": item_id}) or 0
 
 
 def lock_level(location_id: int, item_id: int) -> int:
@@ -249,19 +249,19 @@ def lock_level(location_id: int, item_id: int) -> int:
     For services that read a balance and then act on the difference (stocktake, counted visits).
     On SQLite the IMMEDIATE transaction already excludes other writers.
     """
-    return driver_sql.scalar(_LOCK, {"at": location_id, "item": item_id, "now": utcnow()})
+    return db.session.scalar(_LOCK, {"at": location_id, "item": item_id, "now": utcnow()})
 
 
 def _take(location_id: int, item_id: int, quantity: int, field: str) -> None:
-    taken = driver_sql.execute(_TAKE, {"at": location_id, "item": item_id, "quantity": quantity,
+    taken = db.session.execute(_TAKE, {"at": location_id, "item": item_id, "quantity": quantity,
                                        "now": utcnow()})
-    if taken != 1:
+    if taken.rowcount != 1:
         raise InsufficientStock(available=stock_of(location_id, item_id), requested=quantity,
                                 item=item_id, location=location_id, field=field)
 
 
 def _put(location_id: int, item_id: int, quantity: int) -> None:
-    driver_sql.execute(_PUT, {"at": location_id, "item": item_id, "quantity": quantity, "now": utcnow()})
+    db.session.execute(_PUT, {"at": location_id, "item": item_id, "quantity": quantity, "now": utcnow()})
 
 
 # ---- primitives (inside the caller's unit of work) ---------------------------------------
@@ -286,7 +286,7 @@ def create_record(kind: str, *, occurred_at: datetime, recorded_by: int | None =
                   reverses_record_id: int | None = None) -> RecordHeader:
     """Write the header of a business record; its id is what the movements and details refer to."""
     recorded_at = utcnow()
-    record_id = driver_sql.scalar(_INSERT_RECORD, {
+    record_id = db.session.scalar(_INSERT_RECORD, {
         "kind": RecordKind(kind).value, "occurred_at": occurred_at, "recorded_at": recorded_at,
         "recorded_by": recorded_by, "location_id": location_id, "note": clean_note(note),
         "reason": reason, "reverses_record_id": reverses_record_id})
@@ -302,7 +302,7 @@ def move(record: RecordHeader, item_id: int, quantity: int, *, kind: str,
         _take(from_location_id, item_id, quantity, field)
     if to_location_id is not None:
         _put(to_location_id, item_id, quantity)
-    driver_sql.execute(_INSERT_MOVEMENT, {
+    db.session.execute(_INSERT_MOVEMENT, {
         "record_id": record.id, "item_id": item_id, "quantity": quantity,
         "from_location_id": from_location_id, "to_location_id": to_location_id,
         "kind": MovementKind(kind).value, "occurred_at": record.occurred_at,
@@ -321,7 +321,7 @@ def record_outflow(record: RecordHeader, location_id: int, item_id: int, quantit
 def record_count(record: RecordHeader, location_id: int, item_id: int, *, expected: int,
                  counted: int) -> None:
     """Keep what was counted (and what the ledger expected) as part of a record."""
-    driver_sql.execute(_INSERT_COUNT, {"record_id": record.id, "location_id": location_id,
+    db.session.execute(_INSERT_COUNT, {"record_id": record.id, "location_id": location_id,
                                        "item_id": item_id, "expected": expected, "counted": counted})
 
 

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .catalog import ItemKind, Item, Location, LocationKind, require_location
-from .db import connection, db, is_row_id
+from .db import db, is_row_id
 from .errors import InvalidValue
-from . import driver_sql, idempotency
+from . import idempotency
 from .ledger import (AdjustmentReason, MovementKind, RecordKind, StockLevel, create_record, lock_level,
                      move, record_outflow)
 from .stock_errors import InsufficientStock, RetiredLocation, UnknownItem, UnknownLocation
@@ -118,7 +118,7 @@ def placement_item() -> Item:
 
 def active_storerooms() -> list[sa.Row]:
     """The storerooms a volunteer may take packages from, oldest first: (id, name) rows."""
-    return list(connection().execute(_STOREROOM_CHOICES))
+    return list(db.session.execute(_STOREROOM_CHOICES))
 
 
 def default_storeroom() -> Location | None:
@@ -177,7 +177,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
                       item_id=item_id, visited_at=when, visitor_id=recorded_by, expected=expected,
                       counted=counted, added=moved, added_unrecorded=unrecorded, flags=flag_text,
                       note=note)
-        stored["id"] = driver_sql.scalar(_INSERT_VISIT, stored)
+        stored["id"] = db.session.scalar(_INSERT_VISIT, stored)
         return record.id
 
     record_id, replayed = idempotency.run("record_visit", idempotency_key, payload, work)
@@ -192,7 +192,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
 
 def _place_for_visit(location_id, storeroom_id) -> tuple[int, int | None]:
     """Check the location can be restocked; return the placement item and the storeroom's ids."""
-    row = driver_sql.first(_PLACE, {"location_id": location_id}) if is_row_id(location_id) else None
+    row = db.session.execute(_PLACE, {"location_id": location_id}).first() if is_row_id(location_id) else None
     if row is None:
         raise UnknownLocation(location_id)
     kind, active, item_id, source_id = row
@@ -219,7 +219,7 @@ def visit_result_of(visit: RestockVisit, *, replayed: bool = False) -> VisitResu
 
 def last_visit(location_id: int) -> sa.Row | None:
     """The most recent visit to a location: a (visited_at, counted, added) row, or None."""
-    return connection().execute(_LAST_VISIT, {"location_id": location_id}).first()
+    return db.session.execute(_LAST_VISIT, {"location_id": location_id}).first()
 
 
 def recent_visits(location_id: int, limit: int = 10) -> list[RestockVisit]:
@@ -241,7 +241,7 @@ class Suggestion:
 
 def suggest(location: Location | sa.Row) -> Suggestion:
     """Suggest adding up to the target level, but never more than the storeroom holds."""
-    item_id, expected, available = connection().execute(_SUGGESTION, {"location_id": location.id}).one()
+    item_id, expected, available = db.session.execute(_SUGGESTION, {"location_id": location.id}).one()
     if item_id is None:
         return Suggestion(expected=0, target=location.target_level, storeroom_available=0, suggested_added=0)
     expected, available = expected or 0, available or 0

@@ -55,7 +55,7 @@ def make_app(database_url: str, **config):
     from app import create_app
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                       "WTF_CSRF_ENABLED": False, "PRIVACY_PURGE_DAILY": False,
-                      "SCAN_FLUSH_SECONDS": 0, **config})
+                      **config})
     app.test_client_class = IsolatedClient
     return app
 

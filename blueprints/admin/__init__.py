@@ -9,7 +9,7 @@ from inventory.errors import Conflict, InvalidValue, NotFound
 from inventory.db import utcnow
 from inventory.settings import TARGET_METRICS, fiscal_year_of
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import admin_required
 from ..forms import CsrfOnlyForm
 from .forms import PasswordResetForm, SettingsForm, TargetsForm, TokenForm, UserCreateForm, UserEditForm

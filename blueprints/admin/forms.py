@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from inventory.accounts import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Role
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..forms import AppForm, CleanStringField, NumberField
 
 ROLE_CHOICES = [

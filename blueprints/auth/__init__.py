@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from inventory import accounts
 from inventory.accounts import InvalidCredentials, LoginThrottled, Role
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..extensions import login_manager
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
 

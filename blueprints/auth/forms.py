@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from inventory.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..forms import AppForm, CleanStringField
 
 

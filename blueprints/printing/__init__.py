@@ -18,7 +18,7 @@ from inventory.errors import DomainError, NotFound
 from inventory.printing import PrintJob, Product
 from inventory.settings import get_settings
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import roles_required, staff_required
 from .forms import (PLACARD_LAYOUTS, JobFields, LayoutFields, PlacardForm, PrintForm, ReprintForm,
                     layout_choices, optional_int)

@@ -12,7 +12,7 @@ import labels
 from inventory import catalog
 from inventory.printing import CUSTOM, CUSTOM_FIELDS, PrintJob, Product
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..forms import AppForm, CleanStringField, NumberField, OneTimeKeyForm, nfkc, optional_int
 
 # What people type for a minus sign: the typographic minus, dashes, and the long-vowel mark

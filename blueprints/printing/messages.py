@@ -6,7 +6,7 @@ from wtforms import Form
 import labels
 from inventory.errors import DomainError, InvalidValue
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..domain_messages import attach_error, message_for
 
 FONT_CODES = {"font_not_found", "font_path_missing", "font_unreadable", "font_lacks_japanese"}

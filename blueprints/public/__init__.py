@@ -5,24 +5,13 @@ set no cookie for visitors, load nothing from elsewhere and store nothing about 
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from inventory import scans
 from inventory.catalog import find_location_by_code
 
 bp = Blueprint("public", __name__)
-
-
-@bp.record_once
-def _create_scan_counter(state):
-    """One scan counter per app (and so per process), made before any request can race for it."""
-    state.app.extensions["scan_counter"] = scans.ScanCounter(state.app.config["SCAN_FLUSH_SECONDS"])
-
-
-def scan_counter() -> scans.ScanCounter:
-    """This process's scan counter (writes every SCAN_FLUSH_SECONDS, 0 = at once)."""
-    return current_app.extensions["scan_counter"]
 
 
 @bp.route("/l/<code>")
@@ -36,8 +25,9 @@ def location_page(code: str):
     if current_user.is_authenticated and current_user.role != "school":
         from ..rounds import render_restock
         return render_restock(location)
-    if location.active and not current_user.is_authenticated:
-        scan_counter().add(location.id)  # reach of the placement: visitors only, never staff rounds
+    # The reach of a placement: visitors' page views only, never staff rounds nor HEAD probes.
+    if location.active and not current_user.is_authenticated and request.method == "GET":
+        scans.count_scan(location.id)
     login_url = url_for("auth.login", next=url_for(".location_page", code=location.code))
     return render_template("public/support.html", location=location, unknown=False, login_url=login_url)
 

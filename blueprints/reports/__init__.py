@@ -12,7 +12,7 @@ from inventory import exports, reports
 from inventory.settings import fiscal_year_of
 from inventory.stock_input import local_today
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..auth import staff_required
 from ..i18n import fiscal_year_label
 from ..stock.common import day_bounds, or_404

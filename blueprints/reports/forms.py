@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from inventory.reports import FIRST_YEAR, LAST_YEAR
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..forms import AppForm, NumberField
 from .names import DATASET_NAMES
 

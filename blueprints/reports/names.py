@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from ..rounds.forms import FLAG_CHOICES
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..stock import names as stock_names
 
 DATASET_NAMES = {

@@ -7,7 +7,7 @@ from flask_babel import format_date
 
 from inventory.reports import FiscalYearReport
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..stock import names as stock_names
 from . import charts
 from .names import CHANNELS, DELIVERY, METRIC_NAMES, name

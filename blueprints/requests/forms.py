@@ -10,7 +10,7 @@ from inventory import personal_data, requests
 from inventory.public_requests import MAX_PUBLIC_PACKS
 from inventory.request_printing import ADDRESS_LAYOUTS
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..forms import CleanStringField, CsrfOnlyForm, NumberField, OneTimeKeyForm
 from ..stock.forms import IdSelectField, optional_int
 

@@ -9,7 +9,7 @@ from inventory.request_printing import NoPersonalData
 from inventory.requests import RequestClosed, UnknownRequest
 from inventory.stock_errors import InvalidDate
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..domain_messages import message_for
 
 FIELD_REQUIRED = {

@@ -13,7 +13,7 @@ from inventory.accounts import Role
 from inventory.errors import DomainError
 from inventory.request_queries import school_location_view, school_request
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import roles_required
 from . import bp
 from .forms import RefillForm

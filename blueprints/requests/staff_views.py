@@ -16,7 +16,7 @@ from inventory.request_queries import STATUS_FILTERS, count_requests, list_reque
 from inventory.settings import get_settings
 from inventory.visits import default_storeroom, placement_item
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import admin_required, staff_required
 from ..forms import CsrfOnlyForm
 from ..printing import pdf_response

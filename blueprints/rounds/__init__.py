@@ -12,7 +12,7 @@ from inventory.catalog import Location, find_location_by_code
 from inventory.db import db, utcnow
 from inventory.errors import DomainError
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import roles_required
 from ..domain_messages import attach_error
 from .forms import RestockForm

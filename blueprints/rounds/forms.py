@@ -6,7 +6,7 @@ from wtforms.widgets import html_params
 
 from inventory.visits import MAX_PACKAGES_AT_A_LOCATION
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..forms import NumberField, OneTimeKeyForm, no_control_characters
 
 FLAG_CHOICES = [

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from inventory import catalog, stock_queries
 from inventory.errors import DomainError, InvalidValue
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import staff_required
 from . import bp, names
 from .common import or_404, refusal_message, with_fresh_key

@@ -14,7 +14,7 @@ from inventory.ledger import RecordResult
 from inventory.stock_errors import InsufficientStock
 from inventory.stock_input import start_of_day_utc
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..domain_messages import attach_error, message_for
 
 FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2999, 12, 31)

@@ -12,7 +12,7 @@ from wtforms.widgets import HiddenInput, TextArea
 from inventory.operations import MANUAL_REASONS
 from inventory.stock_input import MAX_NOTE_LENGTH, local_today
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from ..forms import (AppForm, CleanStringField, NumberField, OneTimeKeyForm, no_control_characters,
                      optional_int)
 from . import names

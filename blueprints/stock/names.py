@@ -4,7 +4,7 @@ Not to be confused with the top-level `labels` package, which renders printed la
 """
 from __future__ import annotations
 
-from ..i18n import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 
 ITEM_KINDS = {"supply": _l("Supply"), "package": _l("Package")}

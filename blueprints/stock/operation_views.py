@@ -7,7 +7,7 @@ from flask_login import current_user
 from inventory import catalog, operations, reversal, stock_queries
 from inventory.errors import DomainError
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import staff_required
 from . import bp
 from .common import (filled_lines, item_choices, location_choices, or_404, record_url, recorded_flash,

@@ -7,7 +7,7 @@ from flask_login import current_user
 from inventory import receipts, stock_queries
 from inventory.errors import DomainError
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from ..auth import staff_required
 from . import bp, names
 from .common import (day_bounds, filled_lines, filter_values, item_choices, location_choices, or_404,

@@ -7,7 +7,7 @@ from flask_login import current_user
 from inventory import stock_queries
 from inventory.accounts import Role
 
-from ..i18n import gettext as _
+from flask_babel import gettext as _
 from ..auth import roles_required, staff_required
 from . import bp
 from .common import day_bounds, filter_values, item_choices, location_choices, or_404

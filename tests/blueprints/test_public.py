@@ -34,6 +34,19 @@ def test_each_visit_adds_one_to_the_days_anonymous_counter(client, point):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SupportPageScan)) == 1
 
 
+def test_a_scan_is_stored_when_answered_so_a_restart_loses_none(app, client, point):
+    client.get(f"/l/{point.code}")
+    client.get(f"/L/{point.code}")
+    with app.app_context():
+        db.engine.dispose()  # as a worker that stopped: nothing of it is left but the database
+    assert scans_of(point) == 2
+
+
+def test_a_head_request_is_not_counted_as_a_scan(client, point):
+    assert client.head(f"/l/{point.code}").status_code == 200
+    assert scans_of(point) == 0
+
+
 def test_codes_match_whatever_the_case_or_width(client, point):
     assert client.get(f"/l/{point.code.lower()}").status_code == 200
     full_width = point.code.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})

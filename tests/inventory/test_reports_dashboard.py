@@ -81,15 +81,3 @@ def test_a_location_report_shows_consumption_per_day_by_month_and_scans(items, s
     assert figures.per_day[-1] == pytest.approx(round(9 / local_today(now).day, 2))
     assert figures.scans[-1] == 2
     assert len(figures.visits) == 2 and figures.plan.location_id == point.id
-
-
-def test_buffered_scans_are_written_together_and_add_up_across_counters(app, point):
-    from inventory import scans as scan_counts
-    first, second = scan_counts.ScanCounter(flush_every=3600), scan_counts.ScanCounter(flush_every=3600)
-    for _ in range(3):
-        first.add(point.id)
-    second.add(point.id)
-    assert sum(scan_counts.scans_by_day(point.id, date(2000, 1, 1), date(2100, 1, 1)).values()) == 0
-    first.flush()
-    second.flush()
-    assert sum(scan_counts.scans_by_day(point.id, date(2000, 1, 1), date(2100, 1, 1)).values()) == 4
