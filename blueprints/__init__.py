@@ -6,12 +6,29 @@ from flask import Flask
 
 def register_all(app: Flask) -> None:
     """Attach the database, the extensions, the blueprints and the CLI to the app."""
-    import inventory.models  # noqa: F401  (every table registered before migrations look)
-    from inventory.db import configure_sqlite, db
+    import inventory.schema  # noqa: F401  (every table registered before migrations look)
+    from inventory.core.db import configure_sqlite, db
 
-    from . import admin, api, auth, cli, errors, i18n, main, navigation, public, rounds, security, stock, stock_cli
-    from . import labels_cli, printing, reports
-    from . import privacy_cli, requests
+    from . import (
+        admin,
+        api,
+        auth,
+        cli,
+        errors,
+        i18n,
+        labels_cli,
+        main,
+        navigation,
+        printing,
+        privacy_cli,
+        public,
+        reports,
+        requests,
+        rounds,
+        security,
+        stock,
+        stock_cli,
+    )
     from .extensions import csrf, migrate
 
     db.init_app(app)

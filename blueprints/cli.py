@@ -8,9 +8,11 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from inventory import accounts, backup, demo
-from inventory.accounts import Role
-from inventory.errors import Conflict, InvalidValue, NotFound
+from inventory import demo
+from inventory.accounts import users as accounts
+from inventory.accounts.models import Role
+from inventory.core import backup
+from inventory.core.errors import Conflict, InvalidValue, NotFound
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the app out.")

@@ -1,15 +1,30 @@
 """Turn the domain's errors into messages in the user's language, on the right form field."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from wtforms import Form
 
-from inventory.errors import Conflict, DomainError, InvalidValue, NotFound
-from inventory.visits import NoPlacementItem
-from inventory.stock_errors import (DuplicateLine, IdempotencyConflict, InsufficientStock, InvalidDate,
-                                    InvalidQuantity, NoLines, NoRecipe, NotReversible, RetiredLocation,
-                                    UnknownItem, UnknownLocation, WrongLocationKind)
-
-from flask_babel import gettext as _
+from inventory.core.errors import (
+    Conflict,
+    DomainError,
+    IdempotencyConflict,
+    InvalidDate,
+    InvalidQuantity,
+    InvalidValue,
+    NotFound,
+)
+from inventory.rounds.errors import NoPlacementItem
+from inventory.stock.errors import (
+    DuplicateLine,
+    InsufficientStock,
+    NoLines,
+    NoRecipe,
+    NotReversible,
+    RetiredLocation,
+    UnknownItem,
+    UnknownLocation,
+    WrongLocationKind,
+)
 
 
 def message_for(error: DomainError) -> str:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from inventory.db import db
-
-from flask_babel import gettext as _
+from inventory.core.db import db
 
 
 def init_app(app: Flask) -> None:

@@ -7,12 +7,11 @@ import uuid
 
 from babel import support
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
-from wtforms.i18n import messages_path
-from wtforms import HiddenField, IntegerField, StringField
-from wtforms.validators import ValidationError
-
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, StringField
+from wtforms.i18n import messages_path
+from wtforms.validators import ValidationError
 
 CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inventory.accounts import LOCALES
+from inventory.accounts.users import LOCALES
 
 from .extensions import babel
 

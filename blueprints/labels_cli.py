@@ -8,11 +8,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 import labels
-from inventory import catalog, printing
-from inventory.errors import DomainError
-from inventory.printing import PrintJob, Product
-from inventory.settings import get_settings
-from inventory.stock_errors import InvalidQuantity, RetiredLocation
+from inventory.core.errors import DomainError, InvalidQuantity
+from inventory.printing import batches as printing
+from inventory.printing.batches import PrintJob
+from inventory.printing.models import Product
+from inventory.settings.organisation import get_settings
+from inventory.stock import catalog
+from inventory.stock.errors import RetiredLocation
 
 labels_cli = AppGroup("labels", help="Print QR labels, placards and calibration pages as PDF.")
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inventory.accounts import Role
-
-from flask_babel import lazy_gettext as _l
+from inventory.accounts.models import Role
 
 A, S, V, C = Role.ADMIN, Role.STAFF, Role.VOLUNTEER, Role.SCHOOL
 

@@ -13,8 +13,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from inventory import retention
-from inventory.stock_input import local_today
+from inventory.core.clock import local_today
+from inventory.requests import retention
 
 privacy_cli = AppGroup("privacy", help="Personal data: deletion on schedule.")
 CHECKED_ON = "privacy_purge_checked_on"

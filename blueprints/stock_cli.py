@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from inventory import catalog, ledger
+from inventory.stock import catalog, ledger
 
 locations_cli = AppGroup("locations", help="Storerooms and placement points.")
 stock_cli = AppGroup("stock", help="The stock ledger.")

@@ -6,11 +6,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from . import accounts, catalog, operations, receipts, reversal, settings, visits
-from .accounts import Role, User
-from .db import db, utcnow
-from .ledger import stock_of
-from .stock_input import local_today, start_of_day_utc
+from inventory.accounts import users as accounts
+from inventory.accounts.models import Role, User
+from inventory.core.clock import local_today, start_of_day_utc, utcnow
+from inventory.core.db import db
+from inventory.rounds import visits
+from inventory.settings import organisation as settings
+from inventory.stock import catalog, operations, receipts, reversal
+from inventory.stock.ledger import stock_of
 
 DEMO_ADMIN = "demo-admin"
 DEMO = "【デモ】"

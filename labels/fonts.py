@@ -1,16 +1,16 @@
 """The Japanese font: finding it, loading it once per process, its metrics, and clean text."""
 
-from array import array
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 import importlib
 import io
 import mmap
 import os
-from pathlib import Path
 import sys
 import threading
 import unicodedata
+from array import array
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont

@@ -1,7 +1,7 @@
 """Sheet layouts as data: label sheets sold in Japan, card sheets and single pages, in mm."""
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from .errors import LayoutError

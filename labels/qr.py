@@ -1,9 +1,9 @@
 """QR codes: location URLs, module matrices, and the 1-bit image embedded in PDFs."""
 
-from dataclasses import dataclass
-from functools import lru_cache
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import qrcode

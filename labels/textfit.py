@@ -1,7 +1,7 @@
 """Fitting text into a box: wrap by character, shrink to a minimum size, then truncate with …."""
 
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 
 from .drawing import PT_TO_MM, TextMark
 from .layouts import Rect

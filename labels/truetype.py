@@ -9,9 +9,9 @@ we print to quadratic TrueType outlines (cu2qu, within 1 font unit) gives a corr
 few-kilobyte font that every reader accepts and that fpdf2 loads in milliseconds.
 """
 
-from collections import OrderedDict
 import io
 import threading
+from collections import OrderedDict
 
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen

@@ -16,7 +16,7 @@ LEDGER_TABLES = ("stock_record", "stock_movement", "stock_level", "stock_count",
 @pytest.fixture
 def items(app):
     """The three standard items (pack, leaflet, package), created if the database lacks them."""
-    from inventory import catalog
+    from inventory.stock import catalog
     pack, leaflet, package = catalog.ensure_default_items()
     return SimpleNamespace(pack=pack.id, leaflet=leaflet.id, package=package.id)
 
@@ -24,7 +24,7 @@ def items(app):
 @pytest.fixture
 def make_location(app):
     """Create locations through the real service: make_location(kind="storeroom", **kwargs)."""
-    from inventory import catalog
+    from inventory.stock import catalog
     counter = itertools.count(1)
 
     def make(kind="storeroom", name=None, **kwargs):
@@ -59,7 +59,7 @@ def new_key():
 @pytest.fixture
 def donate(app, items, storeroom):
     """Receive a donation through the real service: donate(quantity, item=pack, location=storeroom)."""
-    from inventory import receipts
+    from inventory.stock import receipts
 
     def give(quantity, item=None, location=None, on=None, key=None, **kwargs):
         return receipts.receive_donation(
@@ -72,7 +72,7 @@ def donate(app, items, storeroom):
 @pytest.fixture
 def ledger_counts(app):
     """Count rows of every ledger table (and the sum of balances), to prove nothing was written."""
-    from inventory.db import db
+    from inventory.core.db import db
 
     def count():
         result = count_rows(LEDGER_TABLES)
@@ -84,7 +84,7 @@ def ledger_counts(app):
 
 def count_rows(tables) -> dict[str, int]:
     """Rows in each table, read from a fresh snapshot."""
-    from inventory.db import db
+    from inventory.core.db import db
 
     db.session.rollback()
     result = {table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}")) for table in tables}
@@ -95,8 +95,8 @@ def count_rows(tables) -> dict[str, int]:
 @pytest.fixture
 def level(app):
     """Read a balance: level(location, item_id)."""
-    from inventory.db import db
-    from inventory.ledger import stock_of
+    from inventory.core.db import db
+    from inventory.stock.ledger import stock_of
 
     def read(location, item_id):
         db.session.rollback()
@@ -107,7 +107,7 @@ def level(app):
 @pytest.fixture
 def packages(app, items, storeroom, donate):
     """Put `n` assembled packages in the storeroom through the real services: packages(n)."""
-    from inventory import operations
+    from inventory.stock import operations
 
     def make(n):
         donate(n, item=items.pack)

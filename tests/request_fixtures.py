@@ -11,7 +11,7 @@ MAIL = dict(recipient_name="さくら", postal_code="090-0018", address="北見�
 @pytest.fixture
 def mail_request(app):
     """Record a mailed request by phone: mail_request(quantity=1, **personal overrides) -> request id."""
-    from inventory import requests
+    from inventory.requests import services as requests
 
     def make(quantity=1, key=None, **overrides):
         return requests.create_individual_request(
@@ -23,7 +23,7 @@ def mail_request(app):
 @pytest.fixture
 def school_of(app, make_user):
     """A school account linked to the given locations: school_of(location, ...) -> user."""
-    from inventory import schools
+    from inventory.requests import schools
 
     def make(*locations, **kwargs):
         user = make_user("school", **kwargs)

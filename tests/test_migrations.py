@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from inventory.db import db
+from inventory.core.db import db
 
 
 def test_models_and_migrations_agree(app):

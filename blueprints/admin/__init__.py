@@ -2,17 +2,26 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from inventory import accounts, api_tokens, settings
-from inventory.errors import Conflict, InvalidValue, NotFound
-from inventory.db import utcnow
-from inventory.settings import TARGET_METRICS, fiscal_year_of
+from inventory.accounts import api_tokens
+from inventory.accounts import users as accounts
+from inventory.core.clock import utcnow
+from inventory.core.errors import Conflict, InvalidValue, NotFound
+from inventory.settings import organisation as settings
+from inventory.settings.organisation import TARGET_METRICS, fiscal_year_of
 
-from flask_babel import gettext as _
 from ..auth import admin_required
 from ..forms import CsrfOnlyForm
-from .forms import PasswordResetForm, SettingsForm, TargetsForm, TokenForm, UserCreateForm, UserEditForm
+from .forms import (
+    PasswordResetForm,
+    SettingsForm,
+    TargetsForm,
+    TokenForm,
+    UserCreateForm,
+    UserEditForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -1,10 +1,11 @@
 """Forms for managing accounts and the organisation's settings."""
-from wtforms import PasswordField, SelectField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, URL
-
-from inventory.accounts import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Role
-
 from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, SelectField
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+
+from inventory.accounts.models import MAX_NAME_LENGTH, Role
+from inventory.accounts.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
 from ..forms import AppForm, CleanStringField, NumberField
 
 ROLE_CHOICES = [

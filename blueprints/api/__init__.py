@@ -11,11 +11,12 @@ from datetime import datetime
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
-from inventory import api_tokens, visits
-from inventory.catalog import find_location_by_code, list_locations
-from inventory.errors import DomainError
-from inventory.stock_errors import IdempotencyConflict
-from inventory.stock_queries import stock_overview
+from inventory.accounts import api_tokens
+from inventory.core.errors import DomainError, IdempotencyConflict
+from inventory.rounds import visits
+from inventory.rounds.errors import NoPlacementItem
+from inventory.stock.catalog import find_location_by_code, list_locations
+from inventory.stock.queries import stock_overview
 
 from ..domain_messages import message_for
 from ..extensions import csrf, login_manager
@@ -80,7 +81,7 @@ def locations():
     """Every active location with the packages it holds."""
     try:
         item_id = visits.placement_item().id
-    except visits.NoPlacementItem:
+    except NoPlacementItem:
         item_id = None
     levels = {row.location_id: row.qty for row in stock_overview(item_id=item_id)} if item_id else {}
     return jsonify({"locations": [_location_json(l, levels.get(l.id, 0)) for l in list_locations()]})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from inventory.visits import FLAGS, MAX_PACKAGES_AT_A_LOCATION
+from inventory.rounds.visits import FLAGS, MAX_PACKAGES_AT_A_LOCATION
 
 
 def _error(description: str) -> dict:

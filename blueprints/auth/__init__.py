@@ -4,13 +4,25 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from inventory import accounts
-from inventory.accounts import InvalidCredentials, LoginThrottled, Role
+from inventory.accounts import users as accounts
+from inventory.accounts.errors import InvalidCredentials, LoginThrottled
+from inventory.accounts.models import Role
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from ..extensions import login_manager
 from .forms import LanguageForm, LoginForm, PasswordChangeForm
 

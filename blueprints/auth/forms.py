@@ -1,10 +1,10 @@
 """Forms for signing in and changing one's password."""
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from inventory.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from inventory.accounts.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
-from flask_babel import lazy_gettext as _l
 from ..forms import AppForm, CleanStringField
 
 

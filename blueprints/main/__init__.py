@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from inventory.db import db
-from inventory.settings import get_settings
+from inventory.core.db import db
+from inventory.settings.organisation import get_settings
 
 bp = Blueprint("main", __name__)
 

@@ -8,20 +8,39 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 import labels
-from inventory import catalog, printing
-from inventory.accounts import Role
-from inventory.errors import DomainError, NotFound
-from inventory.printing import PrintJob, Product
-from inventory.settings import get_settings
+from inventory.accounts.models import Role
+from inventory.core.errors import DomainError, NotFound
+from inventory.printing import batches as printing
+from inventory.printing.batches import PrintJob
+from inventory.printing.models import Product
+from inventory.settings.organisation import get_settings
+from inventory.stock import catalog
 
-from flask_babel import gettext as _
 from ..auth import roles_required, staff_required
-from .forms import (PLACARD_LAYOUTS, JobFields, LayoutFields, PlacardForm, PrintForm, ReprintForm,
-                    layout_choices, optional_int)
+from .forms import (
+    PLACARD_LAYOUTS,
+    JobFields,
+    LayoutFields,
+    PlacardForm,
+    PrintForm,
+    ReprintForm,
+    layout_choices,
+    optional_int,
+)
 from .messages import attach_print_error, print_message
 
 bp = Blueprint("printing", __name__, url_prefix="/print")

@@ -4,16 +4,24 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, SelectField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 import labels
-from inventory import catalog
-from inventory.printing import CUSTOM, CUSTOM_FIELDS, PrintJob, Product
+from inventory.printing.batches import CUSTOM, CUSTOM_FIELDS, PrintJob
+from inventory.printing.models import Product
+from inventory.stock import catalog
 
-from flask_babel import lazy_gettext as _l
-from ..forms import AppForm, CleanStringField, NumberField, OneTimeKeyForm, nfkc, optional_int
+from ..forms import (
+    AppForm,
+    CleanStringField,
+    NumberField,
+    OneTimeKeyForm,
+    nfkc,
+    optional_int,
+)
 
 # What people type for a minus sign: the typographic minus, dashes, and the long-vowel mark
 # a Japanese keyboard gives for the minus key in kana mode.

@@ -1,12 +1,12 @@
 """The renderer's and the print service's refusals as messages in the user's language, on the right field."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from wtforms import Form
 
 import labels
-from inventory.errors import DomainError, InvalidValue
+from inventory.core.errors import DomainError, InvalidValue
 
-from flask_babel import gettext as _
 from ..domain_messages import attach_error, message_for
 
 FONT_CODES = {"font_not_found", "font_path_missing", "font_unreadable", "font_lacks_japanese"}

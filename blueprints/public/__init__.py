@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from inventory import scans
-from inventory.catalog import find_location_by_code
+from inventory.rounds import scans
+from inventory.stock.catalog import find_location_by_code
 
 bp = Blueprint("public", __name__)
 

@@ -6,13 +6,15 @@ Every page reads; nothing here writes. The figures come from `inventory.reports`
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from inventory import dashboard as dashboard_figures
-from inventory import exports, reports
-from inventory.settings import fiscal_year_of
-from inventory.stock_input import local_today
+from inventory.core.clock import local_today
+from inventory.reports import dashboard as dashboard_figures
+from inventory.reports import exports
+from inventory.reports import yearly as reports
+from inventory.settings.organisation import fiscal_year_of
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from ..auth import staff_required
 from ..i18n import fiscal_year_label
 from ..stock.common import day_bounds, or_404

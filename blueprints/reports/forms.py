@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from inventory.reports import FIRST_YEAR, LAST_YEAR
+from inventory.reports.yearly import FIRST_YEAR, LAST_YEAR
 
-from flask_babel import lazy_gettext as _l
 from ..forms import AppForm, NumberField
 from .names import DATASET_NAMES
 

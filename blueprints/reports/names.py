@@ -1,9 +1,9 @@
 """Names in the UI language for the reports: datasets, CSV columns, metrics, request codes."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 
 from ..rounds.forms import FLAG_CHOICES
-from flask_babel import lazy_gettext as _l
 from ..stock import names as stock_names
 
 DATASET_NAMES = {

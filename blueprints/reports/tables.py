@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import format_date
-
-from inventory.reports import FiscalYearReport
-
 from flask_babel import gettext as _
+
+from inventory.reports.yearly import FiscalYearReport
+
 from ..stock import names as stock_names
 from . import charts
 from .names import CHANNELS, DELIVERY, METRIC_NAMES, name

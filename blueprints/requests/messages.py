@@ -1,15 +1,17 @@
 """The request services' refusals as plain sentences in the user's language, on the right field."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from wtforms import Form
 
-from inventory.errors import DomainError, InvalidValue
-from inventory.public_requests import RateLimited
-from inventory.request_printing import NoPersonalData
-from inventory.requests import RequestClosed, UnknownRequest
-from inventory.stock_errors import InvalidDate
+from inventory.core.errors import DomainError, InvalidDate, InvalidValue
+from inventory.requests.errors import (
+    NoPersonalData,
+    RateLimited,
+    RequestClosed,
+    UnknownRequest,
+)
 
-from flask_babel import gettext as _
 from ..domain_messages import message_for
 
 FIELD_REQUIRED = {

@@ -12,10 +12,11 @@ import hmac
 
 from flask import current_app, redirect, render_template, request, url_for
 
-from inventory.catalog import find_location_by_code
-from inventory.errors import DomainError
-from inventory.public_requests import RateLimited, submit_public_request
-from inventory.settings import get_settings
+from inventory.core.errors import DomainError
+from inventory.requests.errors import RateLimited
+from inventory.requests.public import submit_public_request
+from inventory.settings.organisation import get_settings
+from inventory.stock.catalog import find_location_by_code
 
 from . import bp
 from .forms import PublicRequestForm

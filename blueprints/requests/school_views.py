@@ -6,14 +6,15 @@ request is "not found" (404), never "forbidden", so ids reveal nothing.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from inventory import requests, schools
-from inventory.accounts import Role
-from inventory.errors import DomainError
-from inventory.request_queries import school_location_view, school_request
+from inventory.accounts.models import Role
+from inventory.core.errors import DomainError
+from inventory.requests import schools
+from inventory.requests import services as requests
+from inventory.requests.queries import school_location_view, school_request
 
-from flask_babel import gettext as _
 from ..auth import roles_required
 from . import bp
 from .forms import RefillForm

@@ -7,16 +7,26 @@ file, never the address. Nothing personal goes into a URL, a flash message or a 
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 import labels
-from inventory import catalog, personal_data, request_printing, requests, schools
-from inventory.errors import DomainError, NotFound
-from inventory.request_queries import STATUS_FILTERS, count_requests, list_requests, visits_for
-from inventory.settings import get_settings
-from inventory.visits import default_storeroom, placement_item
+from inventory.core.errors import DomainError, NotFound
+from inventory.requests import parcels as request_printing
+from inventory.requests import personal_data, schools
+from inventory.requests import services as requests
+from inventory.requests.errors import NoPersonalData
+from inventory.requests.models import PackRequest, RequestKind
+from inventory.requests.queries import (
+    STATUS_FILTERS,
+    count_requests,
+    list_requests,
+    visits_for,
+)
+from inventory.rounds.visits import default_storeroom, placement_item
+from inventory.settings.organisation import get_settings
+from inventory.stock import catalog
 
-from flask_babel import gettext as _
 from ..auth import admin_required, staff_required
 from ..forms import CsrfOnlyForm
 from ..printing import pdf_response
@@ -34,7 +44,7 @@ from .forms import (
 from .messages import attach_request_error, request_message
 
 
-def _request_or_404(request_id: int) -> requests.PackRequest:
+def _request_or_404(request_id: int) -> PackRequest:
     try:
         return requests.get_request(request_id)
     except NotFound:
@@ -58,7 +68,7 @@ def queue():
     """The queue: open requests oldest first (or a chosen status), and the counts per location."""
     status = request.args.get("status") or "open"
     status = status if status in STATUS_FILTERS else "open"
-    kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in requests.RequestKind} else None
+    kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in RequestKind} else None
     location_id = optional_int(request.args.get("location"))
     rows = list_requests(status=status, kind=kind, location_id=location_id)
     return render_template("requests/queue.html", rows=rows, counts=count_requests(), status=status,
@@ -135,7 +145,7 @@ def personal(request_id: int):
     pack_request = _request_or_404(request_id)
     view = personal_data.read_personal(pack_request.id, viewer_id=current_user.id)
     if view is None:
-        flash(request_message(request_printing.NoPersonalData("none")), "info")
+        flash(request_message(NoPersonalData("none")), "info")
         return redirect(url_for(".detail", request_id=pack_request.id))
     response = current_app.make_response(render_template(
         "requests/personal.html", r=pack_request, personal=view, label_form=AddressLabelForm(),
@@ -168,7 +178,7 @@ def fulfil(request_id: int):
     form = fulfil_form(pack_request, formdata=request.form)
     message = None
     if form.validate_on_submit():
-        visit_id = form.visit_id.data if pack_request.kind == requests.RequestKind.REFILL else None
+        visit_id = form.visit_id.data if pack_request.kind == RequestKind.REFILL else None
         try:
             result = requests.fulfil_request(
                 pack_request.id, by=current_user.id, storeroom_id=form.storeroom_id.data,

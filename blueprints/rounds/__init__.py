@@ -4,15 +4,29 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from inventory import rounds, visits
-from inventory.catalog import Location, find_location_by_code
-from inventory.db import db, utcnow
-from inventory.errors import DomainError
+from inventory.core.clock import utcnow
+from inventory.core.db import db
+from inventory.core.errors import DomainError
+from inventory.rounds import plan as rounds
+from inventory.rounds import visits
+from inventory.rounds.models import RestockVisit
+from inventory.stock.catalog import find_location_by_code
+from inventory.stock.models import Location
 
-from flask_babel import gettext as _
 from ..auth import roles_required
 from ..domain_messages import attach_error
 from .forms import RestockForm
@@ -80,7 +94,7 @@ def record_visit(code: str):
 @round_roles
 def visit_done(visit_id: int):
     """Confirm what a visit recorded and point to the next location due."""
-    visit = db.session.get(visits.RestockVisit, visit_id)
+    visit = db.session.get(RestockVisit, visit_id)
     if visit is None or (not current_user.is_staff and visit.visitor_id != current_user.id):
         abort(404)
     result = visits.visit_result_of(visit)

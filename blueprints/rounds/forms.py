@@ -1,12 +1,12 @@
 """The restock form a volunteer fills in at a dispenser."""
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import html_params
 
-from inventory.visits import MAX_PACKAGES_AT_A_LOCATION
+from inventory.rounds.visits import MAX_PACKAGES_AT_A_LOCATION
 
-from flask_babel import lazy_gettext as _l
 from ..forms import NumberField, OneTimeKeyForm, no_control_characters
 
 FLAG_CHOICES = [

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-
-from inventory import catalog, stock_queries
-from inventory.errors import DomainError, InvalidValue
-
 from flask_babel import gettext as _
+
+from inventory.core.errors import DomainError, InvalidValue
+from inventory.stock import catalog
+from inventory.stock import queries as stock_queries
+from inventory.stock.models import ItemKind
+
 from ..auth import staff_required
 from . import bp, names
 from .common import or_404, refusal_message, with_fresh_key
@@ -55,7 +57,7 @@ def new_item():
 def _recipe_form(item, formdata=None) -> tuple[RecipeForm, dict]:
     """The recipe form of a package: one box per active supply, filled with the current recipe."""
     current = {component.id: quantity for component, quantity in catalog.recipe_of(item.id)}
-    supplies = [s for s in catalog.list_items() if s.kind == catalog.ItemKind.SUPPLY]
+    supplies = [s for s in catalog.list_items() if s.kind == ItemKind.SUPPLY]
     data = {"components": [{"item_id": s.id, "quantity": current.get(s.id)} for s in supplies]}
     form = RecipeForm(formdata=formdata, data=data)
     return with_fresh_key(form), {s.id: s for s in supplies}

@@ -6,15 +6,15 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from flask import abort, url_for
+from flask_babel import gettext as _
 from wtforms import Form
 
-from inventory import catalog
-from inventory.errors import DomainError, NotFound
-from inventory.ledger import RecordResult
-from inventory.stock_errors import InsufficientStock
-from inventory.stock_input import start_of_day_utc
+from inventory.core.clock import start_of_day_utc
+from inventory.core.errors import DomainError, NotFound
+from inventory.stock import catalog
+from inventory.stock.errors import InsufficientStock
+from inventory.stock.ledger import RecordResult
 
-from flask_babel import gettext as _
 from ..domain_messages import attach_error, message_for
 
 FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2999, 12, 31)

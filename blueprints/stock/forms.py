@@ -5,16 +5,37 @@ does (unknown, retired, wrong kind) and its message lands on the same field.
 """
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput, TextArea
 
-from inventory.operations import MANUAL_REASONS
-from inventory.stock_input import MAX_NOTE_LENGTH, local_today
+from inventory.core.checks import MAX_NOTE_LENGTH
+from inventory.core.clock import local_today
+from inventory.stock.operations import MANUAL_REASONS
 
-from flask_babel import lazy_gettext as _l
-from ..forms import (AppForm, CleanStringField, NumberField, OneTimeKeyForm, no_control_characters,
-                     optional_int)
+from ..forms import (
+    AppForm,
+    CleanStringField,
+    NumberField,
+    OneTimeKeyForm,
+    no_control_characters,
+    optional_int,
+)
 from . import names
 
 BLANK_LINES = 5

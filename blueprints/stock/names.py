@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-
 ITEM_KINDS = {"supply": _l("Supply"), "package": _l("Package")}
 
 LOCATION_KINDS = {

@@ -2,16 +2,26 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from inventory import catalog, operations, reversal, stock_queries
-from inventory.errors import DomainError
+from inventory.core.errors import DomainError
+from inventory.stock import catalog, operations, reversal
+from inventory.stock import queries as stock_queries
+from inventory.stock.models import ItemKind
 
-from flask_babel import gettext as _
 from ..auth import staff_required
 from . import bp
-from .common import (filled_lines, item_choices, location_choices, or_404, record_url, recorded_flash,
-                     refusal_message, set_line_choices)
+from .common import (
+    filled_lines,
+    item_choices,
+    location_choices,
+    or_404,
+    record_url,
+    recorded_flash,
+    refusal_message,
+    set_line_choices,
+)
 from .forms import AdjustForm, AssembleForm, ReverseForm, StocktakeForm, TransferForm
 
 
@@ -35,7 +45,7 @@ def assemble():
             flash(recorded_flash(result, _("The packages were assembled.")), "success")
             return redirect(url_for(".assembly_result", record_id=result.record_id))
     recipes = [(item, catalog.recipe_of(item.id))
-               for item in catalog.list_items() if item.kind == catalog.ItemKind.PACKAGE]
+               for item in catalog.list_items() if item.kind == ItemKind.PACKAGE]
     return render_template("stock/assemble.html", form=form, recipes=recipes, message=message)
 
 

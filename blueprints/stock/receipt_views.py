@@ -2,16 +2,27 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from inventory import receipts, stock_queries
-from inventory.errors import DomainError
+from inventory.core.errors import DomainError
+from inventory.stock import queries as stock_queries
+from inventory.stock import receipts
 
-from flask_babel import gettext as _, lazy_gettext as _l
 from ..auth import staff_required
 from . import bp, names
-from .common import (day_bounds, filled_lines, filter_values, item_choices, location_choices, or_404,
-                     recorded_flash, refusal_message, set_line_choices)
+from .common import (
+    day_bounds,
+    filled_lines,
+    filter_values,
+    item_choices,
+    location_choices,
+    or_404,
+    recorded_flash,
+    refusal_message,
+    set_line_choices,
+)
 from .forms import DonationForm, PurchaseForm, ReceiptFilterForm
 
 PAGE_SIZE = 50

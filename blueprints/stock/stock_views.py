@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from inventory import stock_queries
-from inventory.accounts import Role
+from inventory.accounts.models import Role
+from inventory.stock import queries as stock_queries
 
-from flask_babel import gettext as _
 from ..auth import roles_required, staff_required
 from . import bp
 from .common import day_bounds, filter_values, item_choices, location_choices, or_404

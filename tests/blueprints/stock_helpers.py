@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from inventory.db import db
+from inventory.core.db import db
 
 
 def key() -> str:

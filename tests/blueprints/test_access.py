@@ -4,7 +4,7 @@ Every URL rule of the app must be listed in ACCESS, so a new page cannot appear 
 """
 import pytest
 
-from inventory.accounts import Role
+from inventory.accounts.models import Role
 
 PUBLIC = "public"
 ANY = {"admin", "staff", "volunteer", "school"}

@@ -2,9 +2,10 @@
 import pytest
 import sqlalchemy as sa
 
-from inventory import accounts, settings
-from inventory.accounts import User
-from inventory.db import db
+from inventory.accounts import users as accounts
+from inventory.accounts.models import User
+from inventory.core.db import db
+from inventory.settings import organisation as settings
 from tests.conftest import PASSWORD
 
 

@@ -4,11 +4,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from inventory import api_tokens, visits
-from inventory.db import db
-from inventory.ledger import StockMovement
+from inventory.accounts import api_tokens
+from inventory.core.db import db
+from inventory.rounds import visits
+from inventory.rounds.models import RestockVisit
+from inventory.stock.models import StockMovement
 from tests.conftest import PASSWORD, make_app
-
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_a_visit_is_201_then_200_with_the_same_body_then_409_for_other_content(c
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
     assert first.get_json() == again.get_json()
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(visits.RestockVisit)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 1
 
 
 @pytest.mark.parametrize("overrides", [

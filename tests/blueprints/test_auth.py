@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import pytest
 
-from inventory import accounts
-from inventory.accounts import LoginFailure, LoginSession
-from inventory.db import db, utcnow
+from inventory.accounts import users as accounts
+from inventory.accounts.errors import InvalidCredentials, LoginThrottled
+from inventory.accounts.models import LoginFailure, LoginSession
+from inventory.core.clock import utcnow
+from inventory.core.db import db
 from tests.conftest import PASSWORD, make_app
 
 
@@ -54,9 +56,9 @@ def test_failed_logins_are_throttled_across_two_app_instances(database_url, make
 def test_throttling_counts_per_address_for_unknown_names_too(app, make_user):
     make_user("staff", username="victim")
     for n in range(accounts.THROTTLE_LIMITS["address"]):
-        with pytest.raises(accounts.InvalidCredentials):
+        with pytest.raises(InvalidCredentials):
             accounts.login(f"guess{n}", "wrong-password", address="203.0.113.9")
-    with pytest.raises(accounts.LoginThrottled):
+    with pytest.raises(LoginThrottled):
         accounts.login("victim", PASSWORD, address="203.0.113.9")
     assert accounts.login("victim", PASSWORD, address="198.51.100.1").user.username == "victim"
 
@@ -65,7 +67,7 @@ def test_throttle_window_passes(app, make_user):
     make_user("staff", username="patient")
     earlier = utcnow() - accounts.THROTTLE_WINDOW - timedelta(minutes=1)
     for _ in range(accounts.THROTTLE_LIMITS["account"]):
-        with pytest.raises(accounts.InvalidCredentials):
+        with pytest.raises(InvalidCredentials):
             accounts.login("patient", "wrong-password", address=None, now=earlier)
     assert accounts.login("patient", PASSWORD, address=None).user.username == "patient"
     assert db.session.query(LoginFailure).filter_by(scope="account", key="patient").count() == 0

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from inventory import accounts
+from inventory.accounts import users as accounts
 from tests.conftest import make_app
 
 

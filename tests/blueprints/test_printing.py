@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -14,10 +13,12 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
-from inventory import catalog, operations, settings
-from inventory.db import db, utcnow
-from inventory.printing import LabelBatch
-from inventory.stock_input import local_today
+from inventory.core.clock import local_today, utcnow
+from inventory.core.db import db
+from inventory.printing.models import LabelBatch
+from inventory.settings import organisation as settings
+from inventory.stock import catalog, operations
+from tests import pdf_tools
 
 PUBLIC_BASE = "https://pack.example.jp"
 
@@ -36,21 +37,13 @@ def only_batch() -> LabelBatch:
 
 
 def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
-    """The page count pdfinfo (poppler) reads from the file."""
-    path = tmp_path / "count.pdf"
-    path.write_bytes(pdf)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    """The page count a PDF reader (pdfium) finds in the file."""
+    return pdf_tools.page_count(pdf)
 
 
 def qr_texts(pdf: bytes, tmp_path: Path, page: int = 1, dpi: int = 300) -> list[str]:
-    """Rasterise one page with pdftoppm and decode every QR code on it."""
-    path = tmp_path / "qr.pdf"
-    path.write_bytes(pdf)
-    prefix = tmp_path / f"page{page}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-gray", "-png",
-                    "-singlefile", str(path), str(prefix)], check=True)
-    image = Image.open(f"{prefix}.png")
+    """Rasterise one page and decode every QR code on it."""
+    image = pdf_tools.rasterise(pdf, page=page, dpi=dpi)
     return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
@@ -347,7 +340,7 @@ def test_the_print_page_is_in_the_staff_menu(client, staff):
 
 
 def test_the_assembly_result_links_to_printing_its_labels_and_locations_to_their_placard(client, auth, items, storeroom, point, donate):
-    from inventory import operations
+    from inventory.stock import operations
     donate(5, item=items.pack)
     donate(5, item=items.leaflet)
     result = operations.assemble_packages(storeroom.id, items.package, 5, idempotency_key=None)

@@ -1,7 +1,8 @@
 """`flask labels …`: layouts, label PDFs recorded as batches, placards and calibration pages."""
 import pytest
 
-from inventory import catalog, settings
+from inventory.settings import organisation as settings
+from inventory.stock import catalog
 
 from .test_printing import PUBLIC_BASE, batch_count, only_batch, pdf_pages, qr_texts
 

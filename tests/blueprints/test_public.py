@@ -3,10 +3,10 @@ import re
 
 import sqlalchemy as sa
 
-from inventory import catalog
-from inventory.db import db
-from inventory.ledger import StockMovement
-from inventory.scans import SupportPageScan
+from inventory.core.db import db
+from inventory.rounds.models import SupportPageScan
+from inventory.stock import catalog
+from inventory.stock.models import StockMovement
 
 
 def scans_of(location):

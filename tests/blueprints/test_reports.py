@@ -7,7 +7,7 @@ import pytest
 from flask_babel import force_locale
 
 from blueprints.reports.names import COLUMN_NAMES
-from inventory import exports
+from inventory.reports import exports
 from tests.inventory.test_reports import build_year
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -119,7 +119,7 @@ def test_the_movement_export_counts_every_movement_of_the_year(client, staff, ye
 
 
 def test_shift_jis_replacement_is_reported_in_the_file(client, staff, items, storeroom, make_location, donate):
-    from inventory import operations
+    from inventory.stock import operations
     hall = make_location("other", "𠮷田公民館")
     donate(5, item=items.package)
     operations.transfer_stock(storeroom.id, hall.id, [(items.package, 1)], idempotency_key=None)

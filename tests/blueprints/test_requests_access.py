@@ -1,7 +1,7 @@
 """Who may use which request page, with real ids: a school never sees another school's anything."""
 import pytest
 
-from inventory import requests
+from inventory.requests import services as requests
 from tests.conftest import PASSWORD
 from tests.ledger_fixtures import fresh_key
 

@@ -4,9 +4,9 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from inventory.db import db
-from inventory.public_requests import PUBLIC_LIMIT
-from inventory.requests import PackRequest
+from inventory.core.db import db
+from inventory.requests.models import PackRequest
+from inventory.requests.public import PUBLIC_LIMIT
 from tests.conftest import make_app
 from tests.ledger_fixtures import fresh_key
 

@@ -2,11 +2,13 @@
 import pytest
 import sqlalchemy as sa
 
-from inventory import requests, schools, settings
-from inventory.db import db
-from inventory.ledger import stock_of
-from inventory.personal_data import access_log
-from inventory.requests import PackRequest
+from inventory.core.db import db
+from inventory.requests import schools
+from inventory.requests import services as requests
+from inventory.requests.models import PackRequest
+from inventory.requests.personal_data import access_log
+from inventory.settings import organisation as settings
+from inventory.stock.ledger import stock_of
 from tests.ledger_fixtures import fresh_key
 
 NAME, ADDRESS = "すみれ", "北見市北進町7-7"

@@ -4,10 +4,10 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from inventory import visits
-from inventory.db import db
-from inventory.ledger import stock_of, verify_balances
-
+from inventory.core.db import db
+from inventory.rounds import visits
+from inventory.rounds.models import RestockVisit
+from inventory.stock.ledger import stock_of, verify_balances
 
 
 def visit_form(storeroom, **overrides):
@@ -18,7 +18,7 @@ def visit_form(storeroom, **overrides):
 
 def visit_count():
     db.session.rollback()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(visits.RestockVisit))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit))
 
 
 def test_a_signed_in_volunteer_gets_the_restock_form_with_a_suggestion(client, auth, packages, point):
@@ -81,7 +81,7 @@ def test_a_storeroom_shortage_records_the_count_and_says_so(client, auth, packag
 
 
 def test_unknown_and_retired_codes_refuse_visits(client, auth, packages, storeroom, point, ledger_counts):
-    from inventory import catalog
+    from inventory.stock import catalog
     packages(5)
     auth.login_as("volunteer")
     assert client.post("/l/ZZZZZZZ/visit", data=visit_form(storeroom)).status_code == 404
@@ -124,7 +124,7 @@ def test_the_service_worker_may_cover_the_whole_site(client):
 
 def test_without_any_package_item_the_form_still_shows_and_a_visit_is_refused_clearly(
         client, auth, items, storeroom, point, ledger_counts):
-    from inventory import catalog
+    from inventory.stock import catalog
     catalog.set_item_active(items.package, False)
     auth.login_as("volunteer")
     assert client.get(f"/l/{point.code}").status_code == 200

@@ -101,7 +101,8 @@ def test_a_tampered_remember_cookie_is_ignored(app, client):
 
 def test_database_errors_never_repeat_the_values_sent(app):
     import sqlalchemy as sa
-    from inventory.db import db
+
+    from inventory.core.db import db
     with pytest.raises(sa.exc.DBAPIError) as caught:
         db.session.execute(sa.text("INSERT INTO user (id, username) VALUES (:id, :name)"),
                            {"id": "not-a-number", "name": "北見市青葉町1-1 山田花子"})

@@ -121,7 +121,7 @@ def test_a_bad_stocktake_is_refused(staff, client, stocked, storeroom, counts):
 
 
 def test_history_filters_by_kind_item_location_and_japanese_dates(staff, client, donate, items, point, storeroom):
-    from inventory import operations
+    from inventory.stock import operations
     donate(5, on=date.today() - timedelta(days=20))
     donate(7, item=items.leaflet)
     operations.transfer_stock(storeroom.id, point.id, [(items.pack, 2)], idempotency_key=None)
@@ -156,7 +156,7 @@ def test_history_pages_with_the_cursor_and_each_row_links_to_its_record(staff, c
 
 
 def test_a_record_page_shows_its_movements_and_its_reversal(staff, client, stocked, items, storeroom, point):
-    from inventory import operations, reversal
+    from inventory.stock import operations, reversal
     transfer = operations.transfer_stock(storeroom.id, point.id, [(items.pack, 3)], idempotency_key=None)
     undo = reversal.reverse_record(transfer.record_id, idempotency_key=None)
     html = client.get(f"/stock/records/{transfer.record_id}").get_data(as_text=True)

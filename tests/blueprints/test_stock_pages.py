@@ -2,16 +2,16 @@
 import pytest
 import sqlalchemy as sa
 
-from inventory import catalog
-from inventory.catalog import Item, Location
-from inventory.db import db
+from inventory.core.db import db
+from inventory.stock import catalog
+from inventory.stock.models import Item, Location
 from tests.blueprints.stock_helpers import donation_form, key, refused, written_rows
 
 
 @pytest.fixture
 def ledger(items, storeroom, point, donate):
     """A small ledger: a donation in the storeroom, packages assembled, some moved to a point."""
-    from inventory import operations
+    from inventory.stock import operations
     donation = donate(40)
     donate(40, item=items.leaflet)
     assembly = operations.assemble_packages(storeroom.id, items.package, 12, idempotency_key=None)

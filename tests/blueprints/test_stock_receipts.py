@@ -3,8 +3,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.blueprints.stock_helpers import (donation_form, key, purchase_form, refused, written_rows,
-                                            yesterday)
+from tests.blueprints.stock_helpers import (
+    donation_form,
+    key,
+    purchase_form,
+    refused,
+    written_rows,
+    yesterday,
+)
 
 
 @pytest.fixture
@@ -94,7 +100,7 @@ def test_a_duplicate_line_error_lands_on_the_later_line_in_form_numbering(staff,
 
 
 def test_a_retired_storeroom_is_refused(staff, client, items, make_location):
-    from inventory import catalog
+    from inventory.stock import catalog
     old = make_location("storeroom", "旧倉庫")
     catalog.set_location_active(old.id, False)
     before = written_rows()
@@ -171,7 +177,7 @@ def test_reversing_a_donation_through_the_page_works_once(staff, client, donate,
 
 def test_reversing_a_donation_whose_packs_moved_on_is_refused(staff, client, donate, storeroom, point, items,
                                                               level):
-    from inventory import operations
+    from inventory.stock import operations
     record_id = donate(10).record_id
     operations.transfer_stock(storeroom.id, point.id, [(items.pack, 6)], idempotency_key=None)
     before = written_rows()

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from inventory import api_tokens, catalog
+from inventory.accounts import api_tokens
+from inventory.stock import catalog
 
 pytestmark = pytest.mark.e2e
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

@@ -2,8 +2,10 @@
 import pytest
 import sqlalchemy as sa
 
-from inventory import operations, visits
-from inventory.db import db
+from inventory.core.db import db
+from inventory.rounds import visits
+from inventory.rounds.models import RestockVisit
+from inventory.stock import operations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -11,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def visit_count():
     db.session.rollback()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(visits.RestockVisit))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit))
 
 
 def test_a_visit_saved_offline_is_sent_once_when_the_phone_is_back_online(

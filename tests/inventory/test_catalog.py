@@ -6,10 +6,10 @@ import unicodedata
 
 import pytest
 
-from inventory import catalog
-from inventory.catalog import CODE_ALPHABET
-from inventory.errors import InvalidValue
-from inventory.stock_errors import InvalidQuantity, NoRecipe
+from inventory.core.errors import InvalidQuantity, InvalidValue
+from inventory.stock import catalog
+from inventory.stock.catalog import CODE_ALPHABET
+from inventory.stock.errors import NoRecipe
 
 
 def test_the_default_items_and_package_recipe_are_there(app, items):

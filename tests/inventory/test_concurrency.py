@@ -4,9 +4,9 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
-from inventory import operations
-from inventory.ledger import verify_balances
-from inventory.stock_errors import InsufficientStock
+from inventory.stock import operations
+from inventory.stock.errors import InsufficientStock
+from inventory.stock.ledger import verify_balances
 
 STOCK = 5
 TAKERS = 12
@@ -20,7 +20,7 @@ def test_threads_racing_for_the_last_units_never_take_more_than_there_is(
 
     def take():
         with app.app_context():
-            from inventory.db import db
+            from inventory.core.db import db
             try:
                 barrier.wait(timeout=30)
                 operations.transfer_stock(storeroom.id, point.id, [(items.package, 1)],

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import time
 
-from inventory import catalog, demo, stock_queries
-from inventory.ledger import verify_balances
+from inventory import demo
+from inventory.stock import catalog
+from inventory.stock import queries as stock_queries
+from inventory.stock.ledger import verify_balances
 
 
 def test_the_demo_seed_records_a_year_that_obeys_the_ledger(app):

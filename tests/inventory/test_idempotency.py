@@ -6,9 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from inventory import catalog, operations, receipts
-from inventory.errors import InvalidValue
-from inventory.stock_errors import IdempotencyConflict
+from inventory.core.errors import IdempotencyConflict, InvalidValue
+from inventory.stock import catalog, operations, receipts
 
 YESTERDAY = date.today() - timedelta(days=1)
 
@@ -80,7 +79,7 @@ def test_the_same_key_submitted_concurrently_records_once(app, items, storeroom,
 
     def submit():
         with app.app_context():
-            from inventory.db import db
+            from inventory.core.db import db
             try:
                 barrier.wait(timeout=30)
                 results.append(_donate(storeroom, items, "double-tap-0001", quantity=7))

@@ -5,10 +5,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from inventory.db import db, unit_of_work, utcnow
-from inventory.ledger import (RecordKind, create_record, record_count, record_outflow,
-                              verify_balances)
-from inventory.stock_errors import InsufficientStock
+from inventory.core.clock import utcnow
+from inventory.core.db import db, unit_of_work
+from inventory.stock.errors import InsufficientStock
+from inventory.stock.ledger import (
+    create_record,
+    record_count,
+    record_outflow,
+    verify_balances,
+)
+from inventory.stock.models import RecordKind
 
 
 def test_the_check_constraint_refuses_a_direct_negative_balance(app, items, storeroom, donate):
@@ -73,7 +79,7 @@ def test_stock_verify_command_exits_non_zero_on_a_difference(app, items, storero
 def test_outflow_primitives_compose_inside_the_callers_unit_of_work(
         app, items, storeroom, point, donate, level):
     donate(10, items.package, location=storeroom)
-    from inventory.operations import transfer_stock
+    from inventory.stock.operations import transfer_stock
     transfer_stock(storeroom.id, point.id, [(items.package, 6)], idempotency_key=None)
     with unit_of_work():
         visit = create_record(RecordKind.RESTOCK_VISIT, occurred_at=utcnow(), location_id=point.id)

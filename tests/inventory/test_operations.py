@@ -5,11 +5,16 @@ from datetime import timedelta
 
 import pytest
 
-from inventory import catalog, operations
-from inventory.db import utcnow
-from inventory.errors import InvalidValue
-from inventory.stock_errors import (DuplicateLine, InsufficientStock, InvalidDate, InvalidQuantity,
-                                    NoRecipe, RetiredLocation, WrongLocationKind)
+from inventory.core.clock import utcnow
+from inventory.core.errors import InvalidDate, InvalidQuantity, InvalidValue
+from inventory.stock import catalog, operations
+from inventory.stock.errors import (
+    DuplicateLine,
+    InsufficientStock,
+    NoRecipe,
+    RetiredLocation,
+    WrongLocationKind,
+)
 
 
 def test_assembling_packages_consumes_the_recipe_and_returns_the_assembly_record(

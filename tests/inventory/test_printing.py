@@ -3,10 +3,14 @@ import pytest
 import sqlalchemy as sa
 
 import labels
-from inventory import catalog, printing, settings
-from inventory.db import db
-from inventory.printing import LabelBatch, PrintJob
-from inventory.stock_errors import InvalidQuantity, RetiredLocation, UnknownLocation, UnknownRecord
+from inventory.core.db import db
+from inventory.core.errors import InvalidQuantity
+from inventory.printing import batches as printing
+from inventory.printing.batches import PrintJob
+from inventory.printing.models import LabelBatch
+from inventory.settings import organisation as settings
+from inventory.stock import catalog
+from inventory.stock.errors import RetiredLocation, UnknownLocation, UnknownRecord
 
 BASE = "https://pack.example.jp"
 

@@ -5,12 +5,22 @@ from datetime import date, timedelta
 
 import pytest
 
-from inventory import catalog, receipts
-from inventory.errors import DomainError, InvalidValue
-from inventory.stock_errors import (DuplicateLine, InvalidDate, InvalidQuantity, NoLines,
-                                    RetiredLocation, UnknownItem, UnknownLocation,
-                                    WrongLocationKind)
-from inventory.stock_input import local_today
+from inventory.core.clock import local_today
+from inventory.core.errors import (
+    DomainError,
+    InvalidDate,
+    InvalidQuantity,
+    InvalidValue,
+)
+from inventory.stock import catalog, receipts
+from inventory.stock.errors import (
+    DuplicateLine,
+    NoLines,
+    RetiredLocation,
+    UnknownItem,
+    UnknownLocation,
+    WrongLocationKind,
+)
 
 YESTERDAY = date.today() - timedelta(days=1)
 
@@ -29,7 +39,7 @@ def test_a_donation_adds_its_lines_to_the_storeroom(app, items, storeroom, level
 
 
 def test_an_anonymous_donation_keeps_a_blank_donor(app, items, storeroom, new_key):
-    from inventory.stock_queries import get_donation
+    from inventory.stock.queries import get_donation
     result = receipts.receive_donation(storeroom.id, YESTERDAY, [(items.pack, 3)],
                                        donor_kind="individual", idempotency_key=new_key())
     donation = get_donation(result.record_id)
@@ -38,7 +48,7 @@ def test_an_anonymous_donation_keeps_a_blank_donor(app, items, storeroom, new_ke
 
 
 def test_a_purchase_records_unit_costs_and_adds_stock(app, items, storeroom, level, new_key):
-    from inventory.stock_queries import get_purchase
+    from inventory.stock.queries import get_purchase
     result = receipts.record_purchase(storeroom.id, YESTERDAY, [(items.pack, 40, 380)],
                                       vendor="オホーツク衛生用品", funding="grant",
                                       receipt_number="R-1", idempotency_key=new_key())

@@ -5,9 +5,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from inventory import operations, receipts, reports, reversal, scans, settings, visits
-from inventory.db import unit_of_work
-from inventory.ledger import MovementKind, RecordKind, create_record, record_outflow
+from inventory.core.db import unit_of_work
+from inventory.reports import yearly as reports
+from inventory.rounds import scans, visits
+from inventory.settings import organisation as settings
+from inventory.stock import operations, receipts, reversal
+from inventory.stock.ledger import create_record, record_outflow
+from inventory.stock.models import MovementKind, RecordKind
 
 
 def at_jst(year, month, day, hour=12, minute=0) -> datetime:
@@ -139,7 +143,8 @@ def test_requests_are_zero_until_the_requests_module_reports_them(year):
 
 
 def test_request_figures_count_refills_and_individual_requests_made_in_the_year(app, packages, point, make_user):
-    from inventory import requests, schools
+    from inventory.requests import schools
+    from inventory.requests import services as requests
     packages(20)
     school = make_user("school")
     schools.link(school.id, point.id)

@@ -3,9 +3,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from inventory import dashboard, operations, reversal, scans, visits
-from inventory.db import utcnow
-from inventory.stock_input import local_today
+from inventory.core.clock import local_today, utcnow
+from inventory.reports import dashboard
+from inventory.rounds import scans, visits
+from inventory.stock import operations, reversal
 
 
 @pytest.fixture

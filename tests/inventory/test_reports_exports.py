@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from inventory import exports, operations, receipts
+from inventory.reports import exports
+from inventory.stock import operations, receipts
 from tests.inventory.test_reports import at_jst
 
 PERSONAL = {"donor_name", "note", "recorded_by", "visitor", "visitor_id", "created_by", "name",
@@ -50,7 +51,8 @@ def test_donations_leave_out_the_donor_name_and_purchases_carry_yen(items, store
 
 def test_the_requests_export_has_counts_and_codes_and_nothing_personal(app, point):
     import uuid
-    from inventory import requests
+
+    from inventory.requests import services as requests
     requests.create_individual_request(quantity=2, channel="phone", delivery="mail", location_id=point.id,
                                        recipient_name="秘密の名前", postal_code="090-0018",
                                        address="北見市どこか1-1", idempotency_key=uuid.uuid4().hex)

@@ -5,13 +5,18 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory import personal_data, request_queries, requests, schools, visits
-from inventory.db import db, utcnow
-from inventory.errors import InvalidValue
-from inventory.ledger import StockMovement, stock_of, verify_balances
-from inventory.personal_data import RequestPersonalData
-from inventory.requests import PackRequest, RequestClosed, UnknownRequest
-from inventory.stock_errors import InsufficientStock, InvalidDate, InvalidQuantity
+from inventory.core.clock import utcnow
+from inventory.core.db import db
+from inventory.core.errors import InvalidDate, InvalidQuantity, InvalidValue
+from inventory.requests import personal_data, schools
+from inventory.requests import queries as request_queries
+from inventory.requests import services as requests
+from inventory.requests.errors import RequestClosed, UnknownRequest
+from inventory.requests.models import PackRequest, RequestPersonalData
+from inventory.rounds import visits
+from inventory.stock.errors import InsufficientStock
+from inventory.stock.ledger import stock_of, verify_balances
+from inventory.stock.models import StockMovement
 from tests.ledger_fixtures import fresh_key
 from tests.request_fixtures import MAIL
 
@@ -272,7 +277,7 @@ def test_nothing_is_logged_when_there_is_no_personal_data(app, make_user, table_
 
 
 def test_the_round_plan_puts_locations_with_open_refills_first(school_of, items, point, make_location):
-    from inventory import rounds
+    from inventory.rounds import plan as rounds
     other = make_location("university", "看護大学", target_level=5)
     school = school_of(point)
     visits.record_visit(point.id, counted=0, added=0, idempotency_key=fresh_key())

@@ -1,6 +1,4 @@
 """Personal data: deleted on time (and really gone from the file), counted afterwards, printed discreetly."""
-import shutil
-import subprocess
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -8,11 +6,18 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from inventory import request_printing, request_queries, requests, retention, settings
-from inventory.db import db, utcnow
-from inventory.errors import InvalidValue
-from inventory.personal_data import RequestPersonalData, access_log
-from inventory.requests import PackRequest
+from inventory.core.clock import utcnow
+from inventory.core.db import db
+from inventory.core.errors import InvalidValue
+from inventory.requests import parcels as request_printing
+from inventory.requests import queries as request_queries
+from inventory.requests import retention
+from inventory.requests import services as requests
+from inventory.requests.errors import NoPersonalData
+from inventory.requests.models import PackRequest, RequestPersonalData
+from inventory.requests.personal_data import access_log
+from inventory.settings import organisation as settings
+from tests import pdf_tools
 from tests.conftest import make_app
 from tests.ledger_fixtures import fresh_key
 
@@ -140,9 +145,8 @@ def test_flask_privacy_purge_deletes_what_is_due(runner, mail_request, packages)
 # ---- printing ------------------------------------------------------------------------------
 
 def pdf_text(pdf: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (apt package poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    """The text a PDF reader extracts from the file."""
+    return pdf_tools.text(pdf)
 
 
 def test_the_packing_slip_and_address_label_contain_no_product_words(mail_request, make_user):
@@ -173,5 +177,5 @@ def test_there_is_no_address_label_once_the_data_is_purged(mail_request, package
     settings.update_settings(sender_name="あおば事務所")
     request_id = closed_days_ago(mail_request, 40)
     retention.purge_personal_data()
-    with pytest.raises(request_printing.NoPersonalData):
+    with pytest.raises(NoPersonalData):
         request_printing.address_label_pdf(request_id, viewer_id=make_user("staff").id)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from inventory import operations, receipts, reversal
-from inventory.ledger import verify_balances
-from inventory.stock_errors import InsufficientStock, NotReversible, UnknownRecord
+from inventory.stock import operations, receipts, reversal
+from inventory.stock.errors import InsufficientStock, NotReversible, UnknownRecord
+from inventory.stock.ledger import verify_balances
 
 
 def test_reversing_a_donation_takes_its_stock_back_out_and_names_each_movement(

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from inventory import operations, receipts, stock_queries
-from inventory.db import utcnow
+from inventory.core.clock import utcnow
+from inventory.stock import operations, receipts
+from inventory.stock import queries as stock_queries
 
 
 def test_the_overview_flags_a_storeroom_under_the_item_threshold_and_a_point_under_its_target(
@@ -43,7 +44,7 @@ def test_history_filters_by_location_kind_and_dates_and_pages_by_cursor(
 
 
 def test_history_shows_which_movement_reversed_which(app, items, donate):
-    from inventory.reversal import reverse_record
+    from inventory.stock.reversal import reverse_record
     donation = donate(5)
     undo = reverse_record(donation.record_id, idempotency_key=None)
     rows = {row.id: row for row in stock_queries.record_movements(donation.record_id)}

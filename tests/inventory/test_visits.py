@@ -6,12 +6,19 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from inventory import visits
-from inventory.db import db, utcnow
-from inventory.errors import InvalidValue
-from inventory.ledger import StockMovement, stock_of, verify_balances
-from inventory.stock_errors import IdempotencyConflict, InvalidDate, InvalidQuantity, RetiredLocation
-
+from inventory.core.clock import utcnow
+from inventory.core.db import db
+from inventory.core.errors import (
+    IdempotencyConflict,
+    InvalidDate,
+    InvalidQuantity,
+    InvalidValue,
+)
+from inventory.rounds import visits
+from inventory.rounds.models import RestockVisit
+from inventory.stock.errors import RetiredLocation
+from inventory.stock.ledger import stock_of, verify_balances
+from inventory.stock.models import StockMovement
 
 
 def key():
@@ -60,7 +67,7 @@ def test_the_same_key_twice_records_one_visit(packages, point):
     first = visits.record_visit(point.id, counted=0, added=5, idempotency_key=same)
     second = visits.record_visit(point.id, counted=0, added=5, idempotency_key=same)
     assert second.replayed and second.visit_id == first.visit_id
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(visits.RestockVisit)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 1
 
 
 def test_the_same_key_with_other_content_is_refused(packages, point):
@@ -75,7 +82,7 @@ def test_a_late_offline_replay_keeps_its_original_time(packages, point):
     packages(10)
     yesterday = utcnow() - timedelta(days=1)
     result = visits.record_visit(point.id, counted=0, added=5, occurred_at=yesterday, idempotency_key=key())
-    visit = db.session.get(visits.RestockVisit, result.visit_id)
+    visit = db.session.get(RestockVisit, result.visit_id)
     assert abs((visit.visited_at - yesterday).total_seconds()) < 1
 
 
@@ -93,7 +100,7 @@ def test_impossible_counts_are_refused_and_nothing_is_written(packages, point, l
 
 def test_retired_locations_storerooms_unknown_flags_and_future_times_are_refused(
         packages, point, storeroom, ledger_counts):
-    from inventory import catalog
+    from inventory.stock import catalog
     packages(10)
     before = ledger_counts()
     with pytest.raises(InvalidValue):
@@ -132,7 +139,7 @@ def test_concurrent_replays_of_one_visit_record_it_once(app, packages, point):
     assert errors == []
     assert len({r.visit_id for r in results}) == 1
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(visits.RestockVisit)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 1
     assert verify_balances() == []
 
 
@@ -143,7 +150,7 @@ def test_the_suggestion_fills_up_to_the_target_within_what_the_storeroom_has(pac
 
 
 def test_the_round_plan_expects_what_people_took_since_the_last_visit(packages, make_location):
-    from inventory import rounds
+    from inventory.rounds import plan as rounds
     packages(40)
     school = make_location("elementary_school", "南小学校", target_level=10)
     start = utcnow() - timedelta(days=20)

@@ -52,8 +52,8 @@ def connect_like_the_app(path: Path) -> sqlite3.Connection:
 
 def bench_donations(workdir: Path, count: int) -> None:
     """Time `count` donations through receive_donation, then raw INSERT baselines."""
-    from inventory import catalog, receipts
-    from inventory.db import db
+    from inventory.core.db import db
+    from inventory.stock import catalog, receipts
     app = make_app(workdir / "donations.db")
     with app.app_context():
         pack_id = catalog.ensure_default_items()[0].id
@@ -191,8 +191,8 @@ def report(label: str, median: float, worst: float, rows: int, *, target: bool =
 
 def bench_queries(workdir: Path, movements: int) -> None:
     """Time the overview and history queries on a large ledger, with bare SQL baselines."""
-    from inventory import stock_queries
-    from inventory.db import db
+    from inventory.core.db import db
+    from inventory.stock import queries as stock_queries
     path = workdir / "large.db"
     app = make_app(path)
     with app.app_context():
@@ -204,7 +204,7 @@ def bench_queries(workdir: Path, movements: int) -> None:
     point, room, now = where["point"], where["room"], where["now"]
     since, until = now - timedelta(days=730), now
     with app.app_context():
-        from inventory.ledger import verify_balances
+        from inventory.stock.ledger import verify_balances
         started = time.perf_counter()
         assert verify_balances() == []
         print(f"verify_balances over the whole ledger: {(time.perf_counter() - started) * 1e3:.0f} ms")

@@ -1,9 +1,8 @@
 """Server time of a signed-in page through the WSGI app, beside a bare Flask app doing one query."""
 import sqlite3
 
-from flask import Flask
-
 from benchlib import percentiles, report, scratch_app, time_calls
+from flask import Flask
 
 N = 1000
 
@@ -23,7 +22,7 @@ def bare_app(database_path):
 def main():
     app, path = scratch_app()
     with app.app_context():
-        from inventory import accounts
+        from inventory.accounts import users as accounts
         accounts.create_user("bench-volunteer", "bench-password-1", "volunteer")
         accounts.create_user("bench-staff", "bench-password-1", "staff")
     rows = []

@@ -30,7 +30,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bench_ledger import connect_like_the_app, fill_large_ledger, make_app, rebuild_balances, timed
+from bench_ledger import (
+    connect_like_the_app,
+    fill_large_ledger,
+    make_app,
+    rebuild_balances,
+    timed,
+)
 
 DASHBOARD_MS, REPORT_MS, ROWS_PER_S, PEAK_MB = 150.0, 500.0, 100_000, 150.0
 NOW = datetime(2026, 11, 1)
@@ -142,11 +148,12 @@ def bench_pages(path: Path) -> None:
     """Time the dashboard and the fiscal-year report (domain call and page) against bare SQL."""
     from unittest import mock
 
-    from inventory import dashboard, reports
-    from inventory.accounts import create_user
-    from inventory.db import db
-    from inventory.passwords import use_fast_hashing
-    from inventory.stock_input import start_of_day_utc
+    from inventory.accounts.passwords import use_fast_hashing
+    from inventory.accounts.users import create_user
+    from inventory.core.clock import start_of_day_utc
+    from inventory.core.db import db
+    from inventory.reports import dashboard
+    from inventory.reports import yearly as reports
     use_fast_hashing()
     app = make_app(path)
     app.config["WTF_CSRF_ENABLED"] = False
@@ -202,8 +209,8 @@ def export_in_this_process(path: Path) -> dict:
     """Stream GET /reports/export?dataset=movements to nowhere; return rows/s and peak RSS (child process)."""
     from flask.testing import FlaskClient
 
-    from inventory.accounts import create_user
-    from inventory.passwords import use_fast_hashing
+    from inventory.accounts.passwords import use_fast_hashing
+    from inventory.accounts.users import create_user
     use_fast_hashing()
     app = make_app(path)
     app.test_client_class = FlaskClient
@@ -282,7 +289,7 @@ def main() -> None:
             workdir.mkdir(parents=True, exist_ok=True)
             path = workdir / "reports.db"
             app = make_app(path)
-            from inventory.db import db
+            from inventory.core.db import db
             with app.app_context():
                 db.engine.dispose()
             started = time.perf_counter()

@@ -12,8 +12,8 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -99,8 +99,10 @@ def sign_in(port: int, username: str, password: str) -> str:
 def main():
     app, path = scratch_app()
     with app.app_context():
-        from inventory import accounts, api_tokens, catalog, operations, receipts
-        from inventory.stock_input import local_today
+        from inventory.accounts import api_tokens
+        from inventory.accounts import users as accounts
+        from inventory.core.clock import local_today
+        from inventory.stock import catalog, operations, receipts
         pack, leaflet, package = catalog.ensure_default_items()
         storeroom = catalog.create_location("storeroom", "倉庫", idempotency_key=None)
         points = [catalog.create_location("elementary_school", f"小学校 {i}", spot="1階 女子トイレ",
@@ -205,10 +207,11 @@ def check_recorded(app, codes: list[str], results, bare_results, config: str) ->
     """Every visit answered 201 and was recorded exactly once (once a burst), and the ledger balances."""
     with app.app_context():
         import sqlalchemy as sa
-        from inventory.db import db
-        from inventory.ledger import verify_balances
-        from inventory.visits import RestockVisit
-        from inventory.catalog import Location
+
+        from inventory.core.db import db
+        from inventory.rounds.models import RestockVisit
+        from inventory.stock.ledger import verify_balances
+        from inventory.stock.models import Location
         recorded = db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)
                                      .join(Location, Location.id == RestockVisit.location_id)
                                      .where(Location.code.in_(codes)))

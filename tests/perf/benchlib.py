@@ -32,8 +32,8 @@ def time_calls(call, n: int, warmup: int = 20) -> list[float]:
 
 def scratch_app(**config):
     """A migrated app on a fresh SQLite file in a temp folder; returns (app, database path)."""
+    from inventory.accounts.passwords import use_fast_hashing
     from tests.conftest import make_app, migrate_up
-    from inventory.passwords import use_fast_hashing
     use_fast_hashing()
     path = Path(tempfile.mkdtemp()) / "bench.db"
     migrate_up(f"sqlite:///{path}")

@@ -1,0 +1,75 @@
+"""The database handle, the naming convention for constraints, and the unit of work."""
+from __future__ import annotations
+
+import contextlib
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names on SQLite and PostgreSQL alike, so migrations can name what they alter.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the naming convention."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def in_check(column: str, values) -> str:
+    """SQL for a CHECK that a column holds one of an enum's values (`kind IN ('a', 'b')`)."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+def configure_sqlite(engine: sa.Engine) -> None:
+    """Give every SQLite connection WAL, foreign keys, a busy timeout and explicit BEGINs."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy emit BEGIN itself (below) instead of pysqlite's implicit, deferred one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # Personal data must not linger in free pages after it is deleted.
+        cursor.execute("PRAGMA secure_delete = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A writer takes the write lock up front, so a concurrent writer waits (busy_timeout)
+        # instead of failing when it upgrades a read snapshot that has gone stale.
+        immediate = connection.get_execution_options().get("sqlite_immediate")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextlib.contextmanager
+def unit_of_work():
+    """Run the block as one writing transaction: commit on success, roll back on any error.
+
+    Public service functions own their transaction through this; the helpers they call only
+    add and flush. A read transaction the caller left open is ended first, so that on SQLite
+    the write begins IMMEDIATE from a fresh snapshot.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -1,0 +1,77 @@
+"""One-time keys: the same form submitted twice (double tap, retry, offline replay) records once."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from inventory.core.clock import utcnow
+from inventory.core.db import db, unit_of_work
+from inventory.core.errors import IdempotencyConflict, InvalidValue
+from inventory.core.models import MAX_KEY_LENGTH, IdempotencyKey
+
+MIN_KEY_LENGTH = 8
+
+
+def fingerprint(action: str, payload) -> str:
+    """A stable hash of an action and its normalised input."""
+    text = json.dumps({"action": action, "payload": payload}, sort_keys=True, default=str,
+                      ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_key(key) -> str:
+    """Return the key if it has an acceptable shape, else raise InvalidValue."""
+    if not isinstance(key, str) or not MIN_KEY_LENGTH <= len(key) <= MAX_KEY_LENGTH:
+        raise InvalidValue("idempotency key", field="idempotency_key",
+                           minimum=MIN_KEY_LENGTH, maximum=MAX_KEY_LENGTH)
+    return key
+
+
+def _stored(key: str, action: str, digest: str) -> int | None:
+    row = db.session.get(IdempotencyKey, key, populate_existing=True)
+    if row is None:
+        return None
+    if row.action != action or row.fingerprint != digest:
+        raise IdempotencyConflict(key)
+    return row.result_id
+
+
+_keys = IdempotencyKey.__table__.c
+# Written out: SQLAlchemy cannot cache its ON CONFLICT constructs (see ledger._PUT).
+_CLAIM = sa.text(
+    'INSERT INTO idempotency_key ("key", action, fingerprint, created_at) '
+    "VALUES (:used_key, :action, :fingerprint, :now) ON CONFLICT (\"key\") DO NOTHING"
+).bindparams(sa.bindparam("now", type_=sa.DateTime()))
+_SET_RESULT = (sa.update(IdempotencyKey.__table__).where(_keys.key == sa.bindparam("used_key"))
+               .values(result_id=sa.bindparam("result")))
+
+
+def run(action: str, key: str | None, payload, work: Callable[[Session], int]) -> tuple[int, bool]:
+    """Run `work` in its own unit of work once per key; return (result id, whether replayed).
+
+    `work` gets the session, writes, and returns the id of what it recorded. With no key (CLI,
+    demo) it simply runs. A key seen before returns the stored id and writes nothing; the same
+    key with another action or payload raises IdempotencyConflict.
+    """
+    if key is None:
+        with unit_of_work() as session:
+            return work(session), False
+    key = check_key(key)
+    digest = fingerprint(action, payload)
+    with unit_of_work() as session:
+        # The key goes in first: a concurrent twin waits on it (PostgreSQL) and then finds it
+        # taken, instead of racing through the work and, say, finding the stock taken by us.
+        claimed = db.session.execute(_CLAIM, {"used_key": key, "action": action, "fingerprint": digest,
+                                              "now": utcnow()})
+        if not claimed.rowcount:
+            stored = _stored(key, action, digest)
+            if stored is None:
+                raise IdempotencyConflict(key)  # taken, yet holding no result: refuse, never redo
+            return stored, True
+        result_id = work(session)
+        db.session.execute(_SET_RESULT, {"used_key": key, "result": result_id})
+        return result_id, False

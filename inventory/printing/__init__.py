@@ -1,0 +1,1 @@
+"""The print kit: label batches and the texts printed on labels, cards and placards."""

@@ -1,0 +1,1 @@
+"""Requests for packs: school refills and individuals, personal data kept apart, retention."""

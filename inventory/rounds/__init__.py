@@ -1,0 +1,1 @@
+"""Restock rounds: visits to placement points, the round plan, support-page scans."""

@@ -1,0 +1,1 @@
+"""The organisation's settings and its fiscal-year targets."""
