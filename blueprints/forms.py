@@ -13,6 +13,8 @@ from wtforms import HiddenField, IntegerField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
+from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH
+
 CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
@@ -100,5 +102,5 @@ class OneTimeKeyForm(AppForm):
 
     def validate_idempotency_key(self, field):
         """Refuse a write that arrives without its key (a forged or truncated form)."""
-        if not (8 <= len(field.data or "") <= 100):
+        if not (MIN_KEY_LENGTH <= len(field.data or "") <= MAX_KEY_LENGTH):
             raise ValidationError(_l("This form is incomplete. Please reload the page and try again."))

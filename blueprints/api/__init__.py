@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from inventory.accounts import api_tokens
 from inventory.core.errors import DomainError, IdempotencyConflict
+from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH
 from inventory.rounds import visits
 from inventory.rounds.errors import NoPlacementItem
 from inventory.stock.catalog import find_location_by_code, list_locations
@@ -127,7 +128,7 @@ def create_visit():
         return _problem(422, "Send a JSON object.", {"body": "must be a JSON object"})
     errors: dict[str, str] = {}
     key = request.headers.get("Idempotency-Key") or body.get("idempotency_key")
-    if not isinstance(key, str) or not 8 <= len(key) <= 100:
+    if not isinstance(key, str) or not MIN_KEY_LENGTH <= len(key) <= MAX_KEY_LENGTH:
         errors["idempotency_key"] = "required: 8 to 100 characters, new for each visit"
     code = body.get("location_code")
     found = find_location_by_code(code) if isinstance(code, str) else None

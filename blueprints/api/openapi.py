@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH
 from inventory.rounds.visits import FLAGS, MAX_PACKAGES_AT_A_LOCATION
 
 
@@ -48,7 +49,7 @@ def openapi_document() -> dict:
             "/visits": {"post": {
                 "operationId": "createVisit", "summary": "Record a restock visit",
                 "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                                "schema": {"type": "string", "minLength": 8, "maxLength": 100}}],
+                                "schema": {"type": "string", "minLength": MIN_KEY_LENGTH, "maxLength": MAX_KEY_LENGTH}}],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/VisitInput"}}}},
                 "responses": {"201": _ok("Visit", "Recorded"),
@@ -89,7 +90,8 @@ def openapi_document() -> dict:
                     "flags": {"type": "array", "items": {"type": "string", "enum": list(FLAGS)}},
                     "note": {"type": "string", "maxLength": 500},
                     "occurred_at": {"type": "string", "format": "date-time"},
-                    "idempotency_key": {"type": "string", "minLength": 8, "maxLength": 100}}},
+                    "idempotency_key": {"type": "string", "minLength": MIN_KEY_LENGTH,
+                                        "maxLength": MAX_KEY_LENGTH}}},
                 "Visit": {"type": "object", "required": ["visit_id", "location_code", "expected", "counted",
                                                          "consumed", "found", "added", "added_unrecorded"],
                           "properties": {name: {"type": "integer"} if name != "location_code" else {"type": "string"}

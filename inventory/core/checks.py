@@ -1,11 +1,17 @@
-"""Checks every stock service applies to what it is given: quantities, dates, item lines."""
+"""Checks every service applies to what it is given: ids, quantities, dates, text, choices.
+
+Forms check shape first; these are the domain's own checks, so the API, the CLI and tests
+meet the same rules. Each refusal raises a DomainError naming the field.
+"""
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from inventory.core.clock import local_today, start_of_day_utc, utcnow
-from inventory.core.errors import InvalidDate, InvalidQuantity
+from inventory.core.errors import InvalidDate, InvalidQuantity, InvalidValue
 
 
 def is_row_id(value) -> bool:
@@ -18,6 +24,8 @@ MAX_QUANTITY = 1_000_000
 FUTURE_TOLERANCE = timedelta(days=1)
 EARLIEST = datetime(2000, 1, 1)
 MAX_NOTE_LENGTH = 500
+# Control, format (zero-width, bidi overrides), surrogate, private-use and unassigned characters.
+CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
 def check_quantity(value, *, field: str = "quantity", minimum: int = 1,
@@ -57,3 +65,39 @@ def check_occurred_at(value: datetime | None, *, field: str = "occurred_at") -> 
 def clean_note(note: str | None) -> str:
     """Trim a free-text note to its stored length."""
     return (note or "").strip()[:MAX_NOTE_LENGTH]
+
+
+def check_text(value, *, field: str, limit: int, required: bool = False, multiline: bool = False,
+               symbols: bool = True, normalize: bool = False) -> str:
+    """Trim text; refuse it when not text, missing (if required), too long or with hidden characters.
+
+    `normalize` applies NFKC first (full-width letters and digits); `symbols=False` also refuses
+    emoji and pictographs (a name or an address printed on a parcel).
+    """
+    if value is not None and not isinstance(value, str):
+        raise InvalidValue("not text", field=field, reason="not_text")
+    value = value or ""
+    value = (unicodedata.normalize("NFKC", value) if normalize else value).strip()
+    if required and not value:
+        raise InvalidValue("required", field=field, reason="required")
+    if len(value) > limit:
+        raise InvalidValue("too long", field=field, reason="too_long", maximum=limit)
+    return check_characters(value, field=field, multiline=multiline, symbols=symbols)
+
+
+def check_characters(value: str, *, field: str, multiline: bool = False, symbols: bool = True) -> str:
+    """Refuse control and invisible characters (and, with symbols=False, emoji and pictographs)."""
+    for ch in value:
+        if ch in "\r\n\t" and multiline:
+            continue
+        category = unicodedata.category(ch)
+        if category in CONTROL_CATEGORIES or (not symbols and (category == "So" or 0xFE00 <= ord(ch) <= 0xFE0F)):
+            raise InvalidValue("special characters", field=field, reason="characters")
+    return value
+
+
+def check_choice(value, allowed: Iterable, *, field: str) -> str:
+    """Return the value if it is one of `allowed` (an enum or strings), else raise InvalidValue."""
+    if not isinstance(value, str) or value not in {str(choice) for choice in allowed}:
+        raise InvalidValue("unknown choice", field=field)
+    return str(value)

@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 from inventory.core.clock import utcnow
 from inventory.core.db import db, unit_of_work
 from inventory.core.errors import IdempotencyConflict, InvalidValue
-from inventory.core.models import MAX_KEY_LENGTH, IdempotencyKey
-
-MIN_KEY_LENGTH = 8
+from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH, IdempotencyKey
 
 
 def fingerprint(action: str, payload) -> str:

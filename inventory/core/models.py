@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inventory.core.clock import utcnow
 from inventory.core.db import db
 
+# The one place the bounds of a one-time key are written: forms, the API and its schema use them.
+MIN_KEY_LENGTH = 8
 MAX_KEY_LENGTH = 100
 
 

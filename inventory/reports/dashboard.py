@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from inventory.core.clock import local_today, start_of_day_utc, utcnow
 from inventory.core.db import db
 from inventory.reports import yearly as reports
+from inventory.requests import queries as request_queries
 from inventory.rounds import plan as rounds
 from inventory.rounds.models import RestockVisit
 from inventory.settings.organisation import fiscal_year_of
@@ -149,7 +150,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     in_year = [index for index, day in enumerate(months[:-1]) if day >= year_start]
     totals = {kind: sum(values[i] for i in in_year) for kind, values in monthly.items()}
     totals["support_page_scans"] = reports.scan_total(year_start, local_today(now))
-    open_requests = sum(reports.open_request_counts().values())
+    open_requests = sum(request_queries.open_request_counts().values())
     return Dashboard(now=now, cover=storeroom_cover(now), due=due_locations(now),
                      open_requests=open_requests, fiscal_year=fiscal_year, year_totals=totals,
                      months=months[:-1], monthly=monthly)

@@ -9,7 +9,7 @@ Request figures come from `request_queries` (requests made in the period, cancel
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -176,37 +176,6 @@ def _not_reversed(record_id_column):
     return ~sa.exists().where(reversal.reverses_record_id == record_id_column)
 
 
-@dataclass(frozen=True)
-class RequestFigures:
-    """Request counts for a period; all zero until the requests module is there."""
-
-    school_asked: int = 0
-    school_fulfilled: int = 0
-    school_avg_days: float | None = None
-    individual_by_channel: dict[str, int] = field(default_factory=dict)
-    individual_by_delivery: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def individual_total(self) -> int:
-        """Individual requests in the period."""
-        return sum(self.individual_by_channel.values())
-
-
-def request_figures(since: datetime, until: datetime) -> RequestFigures:
-    """Request counts in [since, until): school refills and individual requests."""
-    figures = request_queries.report_figures(since, until)
-    return RequestFigures(
-        school_asked=figures["school_asked"], school_fulfilled=figures["school_fulfilled"],
-        school_avg_days=figures["school_avg_days"],
-        individual_by_channel=figures["individual_by_channel"],
-        individual_by_delivery=figures["individual_by_delivery"])
-
-
-def open_request_counts() -> dict[int | None, int]:
-    """Open requests per location id (None: individual requests sent from no QR page)."""
-    return request_queries.open_request_counts()
-
-
 @dataclass
 class KpiRow:
     """One line of the city's table: target (目標値), actual (実績値) and the rate achieved."""
@@ -246,7 +215,7 @@ class FiscalYearReport:
     consumption_by_location: dict[int, int]
     monthly: dict[str, list[int]]                   # kind or "placed" -> 12 numbers
     scans_by_location: dict[int, list[int]]         # location id -> 12 numbers
-    requests: RequestFigures
+    requests: request_queries.RequestFigures
     kpis: list[KpiRow]
 
     @property
@@ -381,7 +350,7 @@ def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
         placed_by_location=placed_by_location, placed_by_kind=placed_by_kind,
         mailed=mailed, handed_over=handed_over, consumption_by_location=consumption,
         monthly=monthly, scans_by_location=scans,
-        requests=request_figures(since, until),
+        requests=request_queries.report_figures(since, until),
         kpis=[KpiRow(metric, targets.get(metric), actuals[metric]) for metric in TARGET_METRICS])
 
 

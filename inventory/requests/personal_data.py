@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from inventory.accounts.models import User
+from inventory.core.checks import check_text
 from inventory.core.clock import utcnow
 from inventory.core.db import db, unit_of_work
 from inventory.core.errors import InvalidValue
@@ -32,7 +33,6 @@ POSTAL_CODE = re.compile(r"(\d{3})-?(\d{4})")
 # Hyphen look-alikes people type in a postal code (NFKC leaves most of them alone).
 HYPHENS = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70"})
 # Refused everywhere: control, format (zero-width joiners), surrogate, private and unassigned.
-CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
 @dataclass(frozen=True)
@@ -61,26 +61,9 @@ class PersonalView:
         return tuple(line for line in (self.address, self.address2) if line)
 
 
-def check_characters(value: str, *, field: str, multiline: bool = False, symbols: bool = True) -> str:
-    """Refuse control and invisible characters (and, with symbols=False, emoji and pictographs)."""
-    for ch in value:
-        category = unicodedata.category(ch)
-        if ch in "\r\n\t" and multiline:
-            continue
-        if category in CONTROL_CATEGORIES or (not symbols and (category == "So" or 0xFE00 <= ord(ch) <= 0xFE0F)):
-            raise InvalidValue("special characters", field=field, reason="characters")
-    return value
-
-
-def _text(value, *, field: str, limit: int, required: bool) -> str:
-    if value is not None and not isinstance(value, str):
-        raise InvalidValue("not text", field=field)
-    value = unicodedata.normalize("NFKC", value or "").strip()
-    if required and not value:
-        raise InvalidValue("required", field=field, reason="required")
-    if len(value) > limit:
-        raise InvalidValue("too long", field=field, reason="too_long", maximum=limit)
-    return check_characters(value, field=field, symbols=False)
+def _personal_text(value, *, field: str, limit: int, required: bool) -> str:
+    # Printed on a parcel label: full-width letters normalised, no emoji the label font lacks.
+    return check_text(value, field=field, limit=limit, required=required, symbols=False, normalize=True)
 
 
 def normalize_postal_code(value) -> str:
@@ -99,10 +82,10 @@ def normalize_postal_code(value) -> str:
 def check_personal(*, recipient_name, postal_code, address, address2=None) -> PersonalInput:
     """Check what a mailing needs: a name, a postal code (NNN-NNNN) and an address."""
     return PersonalInput(
-        recipient_name=_text(recipient_name, field="recipient_name", limit=MAX_NAME, required=True),
+        recipient_name=_personal_text(recipient_name, field="recipient_name", limit=MAX_NAME, required=True),
         postal_code=normalize_postal_code(postal_code),
-        address=_text(address, field="address", limit=MAX_ADDRESS, required=True),
-        address2=_text(address2, field="address2", limit=MAX_ADDRESS2, required=False))
+        address=_personal_text(address, field="address", limit=MAX_ADDRESS, required=True),
+        address2=_personal_text(address2, field="address2", limit=MAX_ADDRESS2, required=False))
 
 
 def add_personal(session, request_id: int, personal: PersonalInput) -> None:

@@ -156,7 +156,23 @@ def school_request(request_id, location_ids) -> PackRequest | None:
         PackRequest.location_id.in_(list(location_ids))))
 
 
-def report_figures(since: datetime, until: datetime) -> dict:
+@dataclass(frozen=True)
+class RequestFigures:
+    """Requests made in a period and not cancelled, as the fiscal-year report counts them."""
+
+    school_asked: int = 0
+    school_fulfilled: int = 0
+    school_avg_days: float | None = None
+    individual_by_channel: dict[str, int] = field(default_factory=dict)
+    individual_by_delivery: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def individual_total(self) -> int:
+        """Individual requests in the period."""
+        return sum(self.individual_by_channel.values())
+
+
+def report_figures(since: datetime, until: datetime) -> RequestFigures:
     """Requests made in [since, until) and not cancelled, as the fiscal-year report counts them.
 
     School refills: asked, fulfilled and the average days from asking to fulfilment;
@@ -167,22 +183,22 @@ def report_figures(since: datetime, until: datetime) -> dict:
                   PackRequest.created_at, PackRequest.closed_at)
         .where(PackRequest.created_at >= since, PackRequest.created_at < until,
                PackRequest.status != RequestStatus.CANCELLED.value))
-    figures = {"school_asked": 0, "school_fulfilled": 0, "school_avg_days": None,
-               "individual_by_channel": {}, "individual_by_delivery": {}}
+    school_asked = school_fulfilled = 0
+    by_channel: dict[str, int] = {}
+    by_delivery: dict[str, int] = {}
     waits = []
     for kind, status, channel, delivery, created_at, closed_at in rows:
         if kind == RequestKind.REFILL:
-            figures["school_asked"] += 1
+            school_asked += 1
             if status == RequestStatus.FULFILLED:
-                figures["school_fulfilled"] += 1
+                school_fulfilled += 1
                 waits.append((closed_at - created_at).total_seconds() / 86400)
         else:
-            by_channel, by_delivery = figures["individual_by_channel"], figures["individual_by_delivery"]
             by_channel[channel] = by_channel.get(channel, 0) + 1
             by_delivery[delivery] = by_delivery.get(delivery, 0) + 1
-    if waits:
-        figures["school_avg_days"] = sum(waits) / len(waits)
-    return figures
+    return RequestFigures(school_asked=school_asked, school_fulfilled=school_fulfilled,
+                          school_avg_days=sum(waits) / len(waits) if waits else None,
+                          individual_by_channel=by_channel, individual_by_delivery=by_delivery)
 
 
 def open_request_counts() -> dict[int | None, int]:

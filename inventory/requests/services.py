@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from inventory.core import idempotency
-from inventory.core.checks import check_quantity, is_row_id
+from inventory.core.checks import check_choice, check_quantity, check_text, is_row_id
 from inventory.core.clock import local_today, utcnow
 from inventory.core.db import db, unit_of_work
 from inventory.core.errors import InvalidDate, InvalidValue
@@ -52,23 +52,6 @@ class RequestResult:
     replayed: bool = False
 
 
-def _choice(value, allowed, field: str) -> str:
-    if value not in {str(v) for v in allowed}:
-        raise InvalidValue("unknown choice", field=field)
-    return str(value)
-
-
-def clean_text(value: str | None, *, field: str, limit: int, required: bool = False) -> str:
-    """Trim free text; refuse it when missing (if required) or longer than `limit`."""
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidValue("required", field=field)
-    if len(value) > limit:
-        raise InvalidValue("too long", field=field, maximum=limit)
-    personal_data.check_characters(value, field=field, multiline=True)
-    return value
-
-
 def check_needed_on(value: date | None, *, today: date | None = None) -> date | None:
     """A "needed by" date: empty, or from today up to a year ahead."""
     if value is None:
@@ -104,8 +87,8 @@ def check_individual(*, quantity, delivery, channel, location_id=None, recipient
                      max_quantity: int = MAX_PACKS_PER_PERSON) -> IndividualInput:
     """Check a person's request; a hand-over keeps no personal data even if some was typed."""
     check_quantity(quantity, field="quantity", maximum=max_quantity)
-    delivery = _choice(delivery, PERSON_DELIVERIES, "delivery")
-    channel = _choice(channel, PERSON_CHANNELS, "channel")
+    delivery = check_choice(delivery, PERSON_DELIVERIES, field="delivery")
+    channel = check_choice(channel, PERSON_CHANNELS, field="channel")
     personal = None
     if delivery == Delivery.MAIL:
         personal = personal_data.check_personal(recipient_name=recipient_name, postal_code=postal_code,
@@ -150,7 +133,7 @@ def create_refill_request(location_id: int, *, quantity, needed_on: date | None 
     """A school contact asks for a refill of one of her school's locations."""
     check_quantity(quantity, field="quantity", maximum=MAX_REFILL_PACKAGES)
     needed_on = check_needed_on(needed_on)
-    note = clean_text(note, field="note", limit=MAX_NOTE)
+    note = check_text(note, field="note", limit=MAX_NOTE, multiline=True)
     payload = dict(location=location_id, quantity=quantity, needed_on=needed_on, note=note)
 
     def work(session) -> int:
@@ -204,7 +187,7 @@ def plan_request(request_id: int, *, by: int | None = None, now: datetime | None
 def cancel_request(request_id: int, *, reason: str, by: int | None = None,
                    idempotency_key: str | None, now: datetime | None = None) -> RequestResult:
     """Cancel an open request with a reason (a school sees it); a fulfilled one cannot be cancelled."""
-    reason = clean_text(reason, field="reason", limit=MAX_REASON, required=True)
+    reason = check_text(reason, field="reason", limit=MAX_REASON, required=True, multiline=True)
 
     def work(session) -> int:
         get_request(request_id)

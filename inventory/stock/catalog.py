@@ -7,7 +7,7 @@ import unicodedata
 import sqlalchemy as sa
 
 from inventory.core import idempotency
-from inventory.core.checks import check_quantity, is_row_id
+from inventory.core.checks import check_quantity, check_text, is_row_id
 from inventory.core.db import db, unit_of_work
 from inventory.core.errors import InvalidValue
 from inventory.stock.errors import (
@@ -41,18 +41,9 @@ DEFAULT_ITEMS = (
 DEFAULT_RECIPE = ((DEFAULT_PACK, 1), (DEFAULT_LEAFLET, 1))
 
 
-def _text(value: str | None, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidValue("required", field=field)
-    if len(value) > limit:
-        raise InvalidValue("too long", field=field, maximum=limit)
-    return value
-
-
 def get_item(item_id) -> Item:
     """Load an item by id (retired ones too) or raise UnknownItem."""
-    item = db.session.get(Item, item_id) if isinstance(item_id, int) else None
+    item = db.session.get(Item, item_id) if is_row_id(item_id) else None
     if item is None:
         raise UnknownItem(item_id)
     return item
@@ -82,11 +73,11 @@ def find_item_by_name(name: str) -> Item | None:
 
 
 def _check_item_fields(name, kind, unit, pads_per_unit, low_stock_threshold):
-    name = _text(name, "name", required=True, limit=100)
+    name = check_text(name, field="name", required=True, limit=100)
     if kind not in {k.value for k in ItemKind}:
         raise InvalidValue("unknown kind", field="kind")
     kind = ItemKind(kind)
-    unit = _text(unit, "unit", required=True, limit=20)
+    unit = check_text(unit, field="unit", required=True, limit=20)
     if pads_per_unit is not None:
         check_quantity(pads_per_unit, field="pads_per_unit", maximum=1000)
     check_quantity(low_stock_threshold, field="low_stock_threshold", minimum=0)
@@ -249,9 +240,9 @@ def _check_location_fields(kind, name, address, spot, target_level, contact_note
     if kind not in {k.value for k in LocationKind}:
         raise InvalidValue("unknown kind", field="kind")
     check_quantity(target_level, field="target_level", minimum=0)
-    return dict(kind=str(kind), name=_text(name, "name", required=True),
-                address=_text(address, "address"), spot=_text(spot, "spot"),
-                target_level=target_level, contact_note=_text(contact_note, "contact_note", limit=500))
+    return dict(kind=str(kind), name=check_text(name, field="name", required=True, limit=MAX_TEXT),
+                address=check_text(address, field="address", limit=MAX_TEXT), spot=check_text(spot, field="spot", limit=MAX_TEXT),
+                target_level=target_level, contact_note=check_text(contact_note, field="contact_note", limit=500, multiline=True))
 
 
 def create_location(kind: str, name: str, *, address: str = "", spot: str = "",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from inventory.accounts.models import User
+from inventory.core.checks import is_row_id
 from inventory.core.db import db
 from inventory.stock.catalog import get_location
 from inventory.stock.errors import UnknownRecord
@@ -350,7 +351,7 @@ def record_movements(record_id: int) -> list[HistoryRow]:
 
 
 @dataclass(frozen=True)
-class RecordHeader:
+class RecordDetail:
     """The header of one business record, with who recorded it and what reversed it."""
 
     id: int
@@ -366,7 +367,7 @@ class RecordHeader:
     reversed_by_id: int | None
 
 
-def get_record(record_id: int) -> RecordHeader:
+def get_record(record_id: int) -> RecordDetail:
     """One stock record's header (any kind), or raise UnknownRecord."""
     reversal = aliased(StockRecord)
     row = db.session.execute(
@@ -376,10 +377,10 @@ def get_record(record_id: int) -> RecordHeader:
         .outerjoin(User, User.id == StockRecord.recorded_by)
         .outerjoin(Location, Location.id == StockRecord.location_id)
         .outerjoin(reversal, reversal.reverses_record_id == StockRecord.id)
-        .where(StockRecord.id == record_id)).first() if isinstance(record_id, int) else None
+        .where(StockRecord.id == record_id)).first() if is_row_id(record_id) else None
     if row is None:
         raise UnknownRecord(record_id)
     (id_, kind, occurred_at, recorded_at, display_name, username, location_id, location_name,
      reason, note, reverses, reversed_by) = row
-    return RecordHeader(id_, kind, occurred_at, recorded_at, display_name or username or "",
+    return RecordDetail(id_, kind, occurred_at, recorded_at, display_name or username or "",
                         location_id, location_name or "", reason, note, reverses, reversed_by)

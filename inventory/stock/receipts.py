@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from inventory.core.checks import occurred_at_from_date
-from inventory.core.errors import InvalidValue
+from inventory.core.checks import check_choice, check_text, occurred_at_from_date
 from inventory.stock.catalog import require_item, require_location
 from inventory.stock.ledger import RecordResult, create_record, move, run_service
 from inventory.stock.lines import check_lines, check_purchase_lines
@@ -19,29 +18,14 @@ from inventory.stock.models import (
 )
 
 
-def _choice(value, enum_type, field: str) -> str:
-    if value not in {member.value for member in enum_type}:
-        raise InvalidValue("unknown choice", field=field)
-    return str(value)
-
-
-def _short(value: str | None, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidValue("required", field=field)
-    if len(value) > limit:
-        raise InvalidValue("too long", field=field, maximum=limit)
-    return value
-
-
 def receive_donation(storeroom_id: int, occurred_on: date, lines, *, donor_kind: str,
                      donor_name: str = "", note: str = "", recorded_by: int | None = None,
                      idempotency_key: str | None) -> RecordResult:
     """Record a donation of (item_id, quantity) lines into a storeroom."""
     occurred_at = occurred_at_from_date(occurred_on)
     lines = check_lines(lines)
-    donor_kind = _choice(donor_kind, DonorKind, "donor_kind")
-    donor_name = _short(donor_name, "donor_name", 100)
+    donor_kind = check_choice(donor_kind, DonorKind, field="donor_kind")
+    donor_name = check_text(donor_name, field="donor_name", limit=100)
     payload = dict(storeroom=storeroom_id, on=occurred_on, lines=lines, kind=donor_kind,
                    donor=donor_name, note=note)
 
@@ -65,9 +49,9 @@ def record_purchase(storeroom_id: int, occurred_on: date, lines, *, vendor: str,
     """Record a purchase of (item_id, quantity, unit_cost_yen) lines into a storeroom."""
     occurred_at = occurred_at_from_date(occurred_on)
     lines = check_purchase_lines(lines)
-    vendor = _short(vendor, "vendor", 100, required=True)
-    funding = _choice(funding, Funding, "funding")
-    receipt_number = _short(receipt_number, "receipt_number", 50)
+    vendor = check_text(vendor, field="vendor", limit=100, required=True)
+    funding = check_choice(funding, Funding, field="funding")
+    receipt_number = check_text(receipt_number, field="receipt_number", limit=50)
     payload = dict(storeroom=storeroom_id, on=occurred_on, lines=lines, vendor=vendor,
                    funding=funding, receipt=receipt_number, note=note)
 

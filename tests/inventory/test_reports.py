@@ -7,6 +7,7 @@ import pytest
 
 from inventory.core.db import unit_of_work
 from inventory.reports import yearly as reports
+from inventory.requests import queries as request_queries
 from inventory.rounds import scans, visits
 from inventory.settings import organisation as settings
 from inventory.stock import operations, receipts, reversal
@@ -167,7 +168,7 @@ def test_request_figures_count_refills_and_individual_requests_made_in_the_year(
     assert figures.individual_by_channel == {"phone": 2, "line": 1}
     assert figures.individual_by_delivery == {"mail": 2, "office": 1}
     assert reports.fiscal_year_report(2024).requests.school_asked == 0
-    assert reports.open_request_counts() == {point.id: 1, None: 3}
+    assert request_queries.open_request_counts() == {point.id: 1, None: 3}
 
 
 def test_the_year_before_is_separate(year, items):
