@@ -21,11 +21,35 @@ from .products import AddressLabel, LeafletCard, LocationPlacard, PackageLabel, 
 from .qr import location_url
 
 __all__ = [
-    "AddressLabel", "CountOutOfRange", "FontNotFound", "LABEL_SHEETS", "LAYOUTS", "LabelError",
-    "LayoutError", "LeafletCard", "LocationPlacard", "MAX_DPI", "MAX_LABELS", "MIN_DPI",
-    "PACKAGE_NAME", "PackageLabel", "PackingSlip", "Rect", "SETTING_NAME", "SheetLayout",
-    "TextError", "UrlError", "calibration_pdf", "calibration_preview", "custom_layout",
-    "get_layout", "load_font", "location_url", "page_count", "render_pdf", "render_preview",
+    "LABEL_SHEETS",
+    "LAYOUTS",
+    "MAX_DPI",
+    "MAX_LABELS",
+    "MIN_DPI",
+    "PACKAGE_NAME",
+    "SETTING_NAME",
+    "AddressLabel",
+    "CountOutOfRange",
+    "FontNotFound",
+    "LabelError",
+    "LayoutError",
+    "LeafletCard",
+    "LocationPlacard",
+    "PackageLabel",
+    "PackingSlip",
+    "Rect",
+    "SheetLayout",
+    "TextError",
+    "UrlError",
+    "calibration_pdf",
+    "calibration_preview",
+    "custom_layout",
+    "get_layout",
+    "load_font",
+    "location_url",
+    "page_count",
+    "render_pdf",
+    "render_preview",
 ]
 
 
@@ -37,9 +61,7 @@ def render_pdf(content, *, count=1, layout=None, skip=0, offset_mm=(0.0, 0.0), f
     sheet; `offset_mm` = (x, y) shifts everything to correct a printer; `font_path` is the
     LABEL_FONT_PATH setting (None: the bundled Noto font).
     """
-    plan = plan_job(
-        content, count=count, layout=layout, skip=skip, offset_mm=offset_mm, font_path=font_path
-    )
+    plan = plan_job(content, count=count, layout=layout, skip=skip, offset_mm=offset_mm, font_path=font_path)
     return render_plan_pdf(plan)
 
 
@@ -48,11 +70,9 @@ def render_preview(
 ):
     """Return a PNG of one page (1-based) of the same job render_pdf would print."""
     dpi = check_dpi(dpi)
-    items, total, sheet, _ = resolve(content, count, layout, skip, offset_mm)
+    _, total, sheet, _ = resolve(content, count, layout, skip, offset_mm)
     index = check_page(page, sheet.pages_needed(total, skip))
-    plan = plan_job(
-        content, count=count, layout=layout, skip=skip, offset_mm=offset_mm, font_path=font_path
-    )
+    plan = plan_job(content, count=count, layout=layout, skip=skip, offset_mm=offset_mm, font_path=font_path)
     return png_bytes(render_page_image(plan, index, dpi), dpi)
 
 

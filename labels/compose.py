@@ -68,7 +68,7 @@ def _package_label(label, width, height, font):
         area = Rect(TEXT_EDGE_MM, top, width - 2 * TEXT_EDGE_MM, height - TEXT_EDGE_MM - top)
     _require_text_room(area, 5.0, "label")
     marks = fit_text(font, paragraphs, area, max_pt=10.0, min_pt=5.0)
-    return Artwork((qr,) + marks, (area,))
+    return Artwork((qr, *marks), (area,))
 
 
 def _leaflet_card(card, width, height, font):
@@ -87,8 +87,11 @@ def _leaflet_card(card, width, height, font):
     cafe_area = Rect(inner.x, middle.bottom, inner.width, cafe_height)
     _require_text_room(contacts_area, 5.0, "contact")
     marks = fit_text(
-        font, [Paragraph(clean(card.headline), 1.0, "center", keep_whole=True)],
-        headline_area, max_pt=16.0, min_pt=6.0,
+        font,
+        [Paragraph(clean(card.headline), 1.0, "center", keep_whole=True)],
+        headline_area,
+        max_pt=16.0,
+        min_pt=6.0,
     )
     contacts = [
         Paragraph(clean(text), 1.0, keep_whole=True)
@@ -99,7 +102,7 @@ def _leaflet_card(card, width, height, font):
     if cafe_text:
         marks += fit_text(font, [Paragraph(cafe_text)], cafe_area, max_pt=9.0, min_pt=5.0)
         areas.append(cafe_area)
-    return Artwork((qr,) + marks, tuple(areas))
+    return Artwork((qr, *marks), tuple(areas))
 
 
 def _location_placard(placard, width, height, font):
@@ -116,7 +119,9 @@ def _location_placard(placard, width, height, font):
             Paragraph(clean(placard.location_name), 1.3, "center", keep_whole=True),
             Paragraph(clean(placard.spot), 1.0, "center", keep_whole=True),
         ],
-        title_area, max_pt=28.0, min_pt=8.0,
+        title_area,
+        max_pt=28.0,
+        min_pt=8.0,
     )
     areas = [title_area]
     code_text = clean(placard.code)
@@ -129,17 +134,23 @@ def _location_placard(placard, width, height, font):
     volunteer_area = Rect(inner.x, y, inner.width, remaining * 0.35)
     public_area = Rect(inner.x, volunteer_area.bottom + 1.0, inner.width, remaining * 0.65 - 1.0)
     marks += fit_text(
-        font, [Paragraph(clean(placard.volunteer_line), 1.0, "center", keep_whole=True)],
-        volunteer_area, max_pt=14.0, min_pt=7.0,
+        font,
+        [Paragraph(clean(placard.volunteer_line), 1.0, "center", keep_whole=True)],
+        volunteer_area,
+        max_pt=14.0,
+        min_pt=7.0,
     )
     marks += fit_text(
-        font, [Paragraph(clean(placard.public_line), 1.0, "center", keep_whole=True)],
-        public_area, max_pt=20.0, min_pt=8.0,
+        font,
+        [Paragraph(clean(placard.public_line), 1.0, "center", keep_whole=True)],
+        public_area,
+        max_pt=20.0,
+        min_pt=8.0,
     )
     rule_y = volunteer_area.bottom + 0.5
     rule = LineMark(inner.x + inner.width * 0.1, rule_y, inner.right - inner.width * 0.1, rule_y, 0.2)
     areas += [volunteer_area, public_area]
-    return Artwork((qr, rule) + marks, tuple(areas))
+    return Artwork((qr, rule, *marks), tuple(areas))
 
 
 def _address_label(label, width, height, font):
@@ -172,10 +183,15 @@ def _packing_slip(slip, width, height, font):
     message_area = Rect(inner.x, inner.y + inner.height * 0.25, inner.width, inner.height * 0.35)
     details_area = Rect(inner.x, inner.y + inner.height * 0.65, inner.width, inner.height * 0.35)
     _require_text_room(inner, 8.0, "slip")
-    marks = fit_text(font, [Paragraph(clean(slip.sender))], sender_area, max_pt=12.0, min_pt=7.0, valign="top")
+    marks = fit_text(
+        font, [Paragraph(clean(slip.sender))], sender_area, max_pt=12.0, min_pt=7.0, valign="top"
+    )
     marks += fit_text(
-        font, [Paragraph(clean(slip.message), 1.0, "center", keep_whole=True)],
-        message_area, max_pt=24.0, min_pt=8.0,
+        font,
+        [Paragraph(clean(slip.message), 1.0, "center", keep_whole=True)],
+        message_area,
+        max_pt=24.0,
+        min_pt=8.0,
     )
     marks += fit_text(
         font,
@@ -183,7 +199,9 @@ def _packing_slip(slip, width, height, font):
             Paragraph(clean(slip.date_text), 1.0, "right"),
             Paragraph(clean(slip.quantity_text), 1.3, "center", keep_whole=True),
         ],
-        details_area, max_pt=14.0, min_pt=7.0,
+        details_area,
+        max_pt=14.0,
+        min_pt=7.0,
     )
     return Artwork(marks, (sender_area, message_area, details_area))
 

@@ -1,9 +1,11 @@
 """Drawing marks shared by the PDF and PNG renderers, in mm relative to a cell or page."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .layouts import Rect
-from .qr import QUIET_ZONE_MODULES
+from .qr import QUIET_ZONE_MODULES, QrCode
 
 PT_TO_MM = 25.4 / 72
 
@@ -30,7 +32,7 @@ class QrMark:
     x: float
     y: float
     module_mm: float
-    code: object  # labels.qr.QrCode
+    code: QrCode
 
     @property
     def symbol(self):
@@ -102,7 +104,24 @@ def crop_marks(cell, gap_mm=1.0, length_mm=3.0, width_mm=0.1):
 class Painter:
     """A renderer's drawing surface: one method per kind of mark, and draw() to pick it."""
 
-    def draw(self, mark, dx=0.0, dy=0.0):
+    def draw(self, mark: TextMark | QrMark | LineMark | FrameMark, dx: float = 0.0, dy: float = 0.0) -> None:
         """Draw any mark, shifted by (dx, dy) mm."""
-        paint = {TextMark: self.text, QrMark: self.qr, LineMark: self.line, FrameMark: self.frame_mark}
+        paint: dict[type, Callable[[Any, float, float], None]] = {
+            TextMark: self.text,
+            QrMark: self.qr,
+            LineMark: self.line,
+            FrameMark: self.frame_mark,
+        }
         paint[type(mark)](mark, dx, dy)
+
+    def text(self, mark: TextMark, dx: float, dy: float) -> None:
+        raise NotImplementedError
+
+    def qr(self, mark: QrMark, dx: float, dy: float) -> None:
+        raise NotImplementedError
+
+    def line(self, mark: LineMark, dx: float, dy: float) -> None:
+        raise NotImplementedError
+
+    def frame_mark(self, mark: FrameMark, dx: float, dy: float) -> None:
+        raise NotImplementedError

@@ -11,6 +11,7 @@ from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
@@ -30,7 +31,7 @@ _PROBE_CHARACTERS = "あア日〒"
 _LINE_BREAKS = "\t\n\r\x0b\x0c\x85\u2028\u2029"
 _PIL_CACHE_SIZE = 24
 
-_fonts = {}
+_fonts: dict[str | bytes, "LoadedFont"] = {}  # by LABEL_FONT_PATH, or PACKAGE_MODULE
 _fonts_lock = threading.Lock()
 
 
@@ -39,7 +40,7 @@ class LoadedFont:
     """A parsed font with the few facts the layout needs, shared by every render in the process."""
 
     path: str
-    data: object  # read-only mmap of the file, or bytes when it is not a plain file
+    data: mmap.mmap | bytes  # read-only mmap of the file, or bytes when it is not a plain file
     ttfont: TTFont
     cmap: dict
     units_per_em: int
@@ -51,7 +52,7 @@ class LoadedFont:
     outline_cache: dict = field(default_factory=dict)
     _width_cache: dict = field(default_factory=dict)
     _pil_fonts: dict = field(default_factory=dict)
-    _outlines: object = None
+    _outlines: Any = None  # the CFF CharStrings (fontTools has no type hints)
 
     def draw_glyph(self, character, pen):
         """Draw one character's outline (CFF cubic or TrueType quadratic) into a pen."""
@@ -155,7 +156,7 @@ class LoadedFont:
 def _damaged_font_is_refused(path):
     try:
         yield
-    except Exception:  # noqa: BLE001 - a glyph that cannot be decoded, however it fails
+    except Exception:  # a glyph that cannot be decoded, however it fails
         raise _not_found(
             f"The font {path!r} has damaged glyphs; point {SETTING_NAME} at another font file.",
             code="font_unreadable",
@@ -185,9 +186,7 @@ class _GlyfGlyph:
 
 
 def _not_found(message, **values):
-    return FontNotFound(
-        message, setting=SETTING_NAME, package=PACKAGE_NAME, **values
-    )
+    return FontNotFound(message, setting=SETTING_NAME, package=PACKAGE_NAME, **values)
 
 
 def _map(path):
@@ -251,7 +250,7 @@ def _parse(path, data):
             for record in ttfont["name"].names
             if record.nameID in (0, 1, 4, 6, 13, 14) and record.isUnicode()
         }
-    except Exception:  # noqa: BLE001 - a damaged file can fail anywhere inside fontTools
+    except Exception:  # a damaged file can fail anywhere inside fontTools
         raise _not_found(
             f"The file {path!r} is not a font that can be read. Point {SETTING_NAME} at an "
             f".otf or .ttf file, or leave it empty to use the package {PACKAGE_NAME}.",
@@ -306,16 +305,10 @@ def load_font(font_path=None):
     else:
         key = None
     with _fonts_lock:
-        font = _fonts.get(key)
+        font = _fonts.get(key) if key is not None else None
         if font is None:
             path, data = _package_font() if use_package else _override_font(font_path)
             font = _parse(path, data)
             if key is not None:
                 _fonts[key] = font
     return font
-
-
-def forget_loaded_fonts():
-    """Drop every cached font (for tests and benchmarks that time a cold load)."""
-    with _fonts_lock:
-        _fonts.clear()

@@ -56,13 +56,19 @@ def check_count(count, items=1):
     if isinstance(count, bool) or not isinstance(count, int):
         raise CountOutOfRange(
             "The number of labels must be a whole number.",
-            code="count_out_of_range", value=count, minimum=1, maximum=MAX_LABELS,
+            code="count_out_of_range",
+            value=count,
+            minimum=1,
+            maximum=MAX_LABELS,
         )
     total = count * items
     if not 1 <= total <= MAX_LABELS or count < 1:
         raise CountOutOfRange(
             f"The number of labels must be from 1 to {MAX_LABELS}; {total} were asked for.",
-            code="count_out_of_range", value=total, minimum=1, maximum=MAX_LABELS,
+            code="count_out_of_range",
+            value=total,
+            minimum=1,
+            maximum=MAX_LABELS,
         )
     return total
 
@@ -73,7 +79,10 @@ def check_skip(skip, layout):
     if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip <= maximum:
         raise CountOutOfRange(
             f"Labels to skip must be from 0 to {maximum} on this sheet.",
-            code="skip_out_of_range", value=skip, minimum=0, maximum=maximum,
+            code="skip_out_of_range",
+            value=skip,
+            minimum=0,
+            maximum=maximum,
         )
     return skip
 
@@ -83,7 +92,10 @@ def check_dpi(dpi):
     if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not MIN_DPI <= dpi <= MAX_DPI:
         raise LayoutError(
             f"The preview resolution must be from {MIN_DPI} to {MAX_DPI} dpi.",
-            code="dpi_out_of_range", value=dpi, minimum=MIN_DPI, maximum=MAX_DPI,
+            code="dpi_out_of_range",
+            value=dpi,
+            minimum=MIN_DPI,
+            maximum=MAX_DPI,
         )
     return float(dpi)
 
@@ -93,7 +105,10 @@ def check_page(page, pages):
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= pages:
         raise CountOutOfRange(
             f"Page must be from 1 to {pages}.",
-            code="page_out_of_range", value=page, minimum=1, maximum=pages,
+            code="page_out_of_range",
+            value=page,
+            minimum=1,
+            maximum=pages,
         )
     return page - 1
 
@@ -110,11 +125,9 @@ def resolve(content, count, layout, skip, offset_mm):
 
 def plan_job(content, *, count=1, layout=None, skip=0, offset_mm=(0.0, 0.0), font_path=None):
     """Validate a job and place every label; raises only LabelError subclasses."""
-    items, total, sheet, offset = resolve(content, count, layout, skip, offset_mm)
+    items, _, sheet, offset = resolve(content, count, layout, skip, offset_mm)
     font = load_font(font_path)
-    artworks = [
-        compose(item, sheet.label_width_mm, sheet.label_height_mm, font) for item in items
-    ]
+    artworks = [compose(item, sheet.label_width_mm, sheet.label_height_mm, font) for item in items]
     cells = sheet.cells(offset)
     pages = []
     placements = []

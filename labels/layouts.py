@@ -49,10 +49,7 @@ class Rect:
     def overlaps(self, other):
         """Tell whether the two rectangles share any area."""
         return (
-            self.x < other.right
-            and other.x < self.right
-            and self.y < other.bottom
-            and other.y < self.bottom
+            self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
         )
 
     def moved(self, dx, dy):
@@ -61,9 +58,7 @@ class Rect:
 
     def inset(self, margin):
         """Return the rectangle shrunk by `margin` on every side."""
-        return Rect(
-            self.x + margin, self.y + margin, self.width - 2 * margin, self.height - 2 * margin
-        )
+        return Rect(self.x + margin, self.y + margin, self.width - 2 * margin, self.height - 2 * margin)
 
 
 @dataclass(frozen=True)
@@ -201,8 +196,7 @@ def custom_layout(
     used_height = top + (rows - 1) * pitch_y + height
     if used_width > page_width + _FIT_TOLERANCE_MM:
         raise LayoutError(
-            f"{columns} labels across need {used_width:.1f} mm but the page is "
-            f"{page_width:.1f} mm wide.",
+            f"{columns} labels across need {used_width:.1f} mm but the page is {page_width:.1f} mm wide.",
             code="labels_exceed_page",
             field="width",
             needed_mm=round(used_width, 2),
@@ -210,8 +204,7 @@ def custom_layout(
         )
     if used_height > page_height + _FIT_TOLERANCE_MM:
         raise LayoutError(
-            f"{rows} labels down need {used_height:.1f} mm but the page is "
-            f"{page_height:.1f} mm tall.",
+            f"{rows} labels down need {used_height:.1f} mm but the page is {page_height:.1f} mm tall.",
             code="labels_exceed_page",
             field="height",
             needed_mm=round(used_height, 2),
@@ -258,33 +251,69 @@ def _preset(key, name, width, height, columns, rows, left, top, **extra):
 #   44-up   8.4 + 4×48.3 = 201.6,       8.8 + 11×25.4 = 288.2
 # Card and page layouts are for plain paper; their cells keep clear of the ~5 mm that
 # office printers cannot reach, and cards leave gutters for crop marks.
-LAYOUTS = MappingProxyType({
-    layout.key: layout
-    for layout in (
-        _preset("12up", "A4 12面 86.4×42.3mm", 86.4, 42.3, 2, 6, 18.6, 21.2),
-        _preset("10up", "A4 10面 86.4×50.8mm", 86.4, 50.8, 2, 5, 18.6, 21.2),
-        _preset("18up", "A4 18面 70×42.3mm", 70.0, 42.3, 3, 6, 0.0, 21.2),
-        _preset("21up", "A4 21面 70×42.3mm（余白なし）", 70.0, 42.3, 3, 7, 0.0, 0.0),
-        _preset("24up", "A4 24面 66×33.9mm", 66.0, 33.9, 3, 8, 6.0, 12.9),
-        _preset("44up", "A4 44面 48.3×25.4mm", 48.3, 25.4, 4, 11, 8.4, 8.8),
-        _preset(
-            "card8", "A4 名刺サイズ 8枚（トンボ付き）", 91.0, 55.0, 2, 4, 9.0, 23.5,
-            pitch_x_mm=101.0, pitch_y_mm=65.0, crop_marks=True,
-        ),
-        _preset(
-            "card4", "A4 4枚（トンボ付き）", 90.0, 130.0, 2, 2, 10.0, 13.5,
-            pitch_x_mm=100.0, pitch_y_mm=140.0, crop_marks=True,
-        ),
-        _preset(
-            "a5", "A5 1枚", 138.0, 200.0, 1, 1, 5.0, 5.0,
-            page_width_mm=A5[0], page_height_mm=A5[1],
-        ),
-        _preset(
-            "a6", "A6 1枚", 97.0, 140.0, 1, 1, 4.0, 4.0,
-            page_width_mm=A6[0], page_height_mm=A6[1],
-        ),
-    )
-})
+LAYOUTS = MappingProxyType(
+    {
+        layout.key: layout
+        for layout in (
+            _preset("12up", "A4 12面 86.4×42.3mm", 86.4, 42.3, 2, 6, 18.6, 21.2),
+            _preset("10up", "A4 10面 86.4×50.8mm", 86.4, 50.8, 2, 5, 18.6, 21.2),
+            _preset("18up", "A4 18面 70×42.3mm", 70.0, 42.3, 3, 6, 0.0, 21.2),
+            _preset("21up", "A4 21面 70×42.3mm（余白なし）", 70.0, 42.3, 3, 7, 0.0, 0.0),
+            _preset("24up", "A4 24面 66×33.9mm", 66.0, 33.9, 3, 8, 6.0, 12.9),
+            _preset("44up", "A4 44面 48.3×25.4mm", 48.3, 25.4, 4, 11, 8.4, 8.8),
+            _preset(
+                "card8",
+                "A4 名刺サイズ 8枚（トンボ付き）",
+                91.0,
+                55.0,
+                2,
+                4,
+                9.0,
+                23.5,
+                pitch_x_mm=101.0,
+                pitch_y_mm=65.0,
+                crop_marks=True,
+            ),
+            _preset(
+                "card4",
+                "A4 4枚（トンボ付き）",
+                90.0,
+                130.0,
+                2,
+                2,
+                10.0,
+                13.5,
+                pitch_x_mm=100.0,
+                pitch_y_mm=140.0,
+                crop_marks=True,
+            ),
+            _preset(
+                "a5",
+                "A5 1枚",
+                138.0,
+                200.0,
+                1,
+                1,
+                5.0,
+                5.0,
+                page_width_mm=A5[0],
+                page_height_mm=A5[1],
+            ),
+            _preset(
+                "a6",
+                "A6 1枚",
+                97.0,
+                140.0,
+                1,
+                1,
+                4.0,
+                4.0,
+                page_width_mm=A6[0],
+                page_height_mm=A6[1],
+            ),
+        )
+    }
+)
 LABEL_SHEETS = ("12up", "10up", "18up", "21up", "24up", "44up")
 
 
@@ -305,7 +334,9 @@ def get_layout(layout):
 def check_offset(layout, offset_mm):
     """Return the printer offset as floats; raise LayoutError if it pushes labels off the page."""
     if not isinstance(offset_mm, (tuple, list)) or len(offset_mm) != 2:
-        raise LayoutError("The printer offset must be a pair (x mm, y mm).", code="not_a_number", field="offset")
+        raise LayoutError(
+            "The printer offset must be a pair (x mm, y mm).", code="not_a_number", field="offset"
+        )
     dx = _number(offset_mm[0], "offset_x_mm")
     dy = _number(offset_mm[1], "offset_y_mm")
     (min_dx, max_dx), (min_dy, max_dy) = layout.offset_limits()

@@ -34,8 +34,10 @@ class _Canvas(Painter):
         x, y = mark.x + dx, mark.y + dy
         for row, column, length in mark.code.dark_runs():
             self.rectangle(
-                x + column * module, y + row * module,
-                x + (column + length) * module, y + (row + 1) * module,
+                x + column * module,
+                y + row * module,
+                x + (column + length) * module,
+                y + (row + 1) * module,
                 fill=0,
             )
 

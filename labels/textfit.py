@@ -1,14 +1,20 @@
 """Fitting text into a box: wrap by character, shrink to a minimum size, then truncate with …."""
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .drawing import PT_TO_MM, TextMark
+from .fonts import LoadedFont
 from .layouts import Rect
 
 LINE_SPACING = 1.3
 # Kinsoku shori: characters Japanese typesetting never puts at the start / end of a line.
-NO_LINE_START = set("、。，．,.・：；:;？！?!ー－）)」』】〕〉》〙〗｝}]ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々〻ゝゞヽヾ〜～…‥％%")
+NO_LINE_START = set(
+    "、。，．,.・：；:;？！?!ー－）)」』】〕〉》〙〗｝}]"  # punctuation, long vowel mark, closing brackets
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"  # small kana
+    "々〻ゝゞヽヾ〜～…‥％%"  # iteration marks, wave dash, ellipses, percent
+)
 NO_LINE_END = set("（(「『【〔〈《〘〖｛{[￥$＃#〒")
 _EPSILON = 1e-6
 
@@ -23,14 +29,14 @@ class Paragraph:
     keep_whole: bool = False  # shrink up to 30% more to stay on one line before wrapping
 
 
-def _tokens(text):
+def _tokens(text: str) -> list[str]:
     """Split text into unbreakable pieces: one per wide (CJK) character, spaces, and words.
 
     Latin words, phone numbers, e-mail addresses and LINE IDs stay whole unless a single one
     is wider than the line.
     """
     tokens = []
-    word = []
+    word: list[str] = []
     for character in text:
         if character == " " or unicodedata.east_asian_width(character) in ("W", "F"):
             if word:
@@ -59,10 +65,10 @@ def _split_wide(line, font, limit):
     return pieces
 
 
-def wrap(text, font, limit_em):
+def wrap(text: str, font: LoadedFont, limit_em: float) -> list[str]:
     """Break text into lines no wider than `limit_em` (em at the text's own size)."""
     lines = []
-    current = []  # tokens on the line being filled
+    current: list[str] = []  # tokens on the line being filled
     width = 0.0
     for token in _tokens(text):
         if token == " ":
@@ -88,7 +94,7 @@ def wrap(text, font, limit_em):
             while current and current[-1] == " ":
                 current.pop()
             lines.append("".join(current))
-            current = carried + [piece]
+            current = [*carried, piece]
             width = font.width_em("".join(current))
     while current and current[-1] == " ":
         current.pop()
@@ -103,7 +109,9 @@ def wrap(text, font, limit_em):
     return result
 
 
-def _layout(paragraphs, font, width_mm, base_pt, min_pt):
+def _layout(
+    paragraphs: Sequence[Paragraph], font: LoadedFont, width_mm: float, base_pt: float, min_pt: float
+) -> list[tuple[Paragraph, float, str]]:
     sizes = []
     for paragraph in paragraphs:
         size_pt = max(min_pt, base_pt * paragraph.scale)
@@ -114,8 +122,8 @@ def _layout(paragraphs, font, width_mm, base_pt, min_pt):
                 size_pt = max(one_line_pt, size_pt * 0.7, min_pt)
         sizes.append(size_pt)
     # Paragraphs of the same rank share one size, so a block never looks ragged in size.
-    smallest = {}
-    for paragraph, size_pt in zip(paragraphs, sizes):
+    smallest: dict[float, float] = {}  # by paragraph scale
+    for paragraph, size_pt in zip(paragraphs, sizes, strict=True):
         smallest[paragraph.scale] = min(size_pt, smallest.get(paragraph.scale, size_pt))
     laid_out = []
     for paragraph in paragraphs:

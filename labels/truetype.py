@@ -23,7 +23,8 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 CURVE_TOLERANCE_UNITS = 1.0
 _SUBSET_CACHE_SIZE = 64
 
-_subsets = OrderedDict()
+# (font path, characters) -> TrueType bytes, least recently used first
+_subsets: OrderedDict[tuple[str, tuple[str, ...]], bytes] = OrderedDict()
 _subsets_lock = threading.Lock()
 
 
