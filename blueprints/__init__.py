@@ -16,19 +16,18 @@ def register_all(app: Flask) -> None:
         cli,
         errors,
         i18n,
-        labels_cli,
         main,
         navigation,
         printing,
-        privacy_cli,
         public,
         reports,
         requests,
         rounds,
         security,
         stock,
-        stock_cli,
     )
+    from .api.views import init_app as init_api
+    from .auth.access import init_app as init_login
     from .extensions import csrf, migrate
 
     db.init_app(app)
@@ -40,16 +39,10 @@ def register_all(app: Flask) -> None:
     csrf.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
-    auth.init_app(app)
+    init_login(app)
     errors.init_app(app)
     navigation.init_app(app)
-    api.init_app(app)
-    for module in (main, auth, admin, api, public, rounds, stock):
+    init_api(app)
+    for module in (main, auth, admin, api, public, rounds, stock, printing, requests, reports):
         app.register_blueprint(module.bp)
-    app.register_blueprint(printing.bp)
-    app.register_blueprint(requests.bp)
-    app.register_blueprint(reports.bp)
     cli.init_app(app)
-    stock_cli.init_app(app)
-    labels_cli.init_app(app)
-    privacy_cli.init_app(app)

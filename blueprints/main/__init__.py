@@ -1,37 +1,6 @@
 """The home page of each role and the health check."""
-from __future__ import annotations
-
-import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, url_for
-from flask_login import current_user, login_required
-
-from inventory.core.db import db
-from inventory.settings.organisation import get_settings
+from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-
-@bp.app_context_processor
-def _template_helpers():
-    """Give templates the organisation's settings, read only when a template asks."""
-    return {"org_settings": get_settings}
-
-
-@bp.route("/")
-@login_required
-def home():
-    """Show the signed-in user's home page: what their role does next."""
-    if current_user.role == "school":
-        return redirect(url_for("requests.school_home"))  # a school's home is its locations
-    return render_template(f"main/home_{current_user.role}.html")
-
-
-@bp.route("/healthz")
-def healthz():
-    """Answer 200 when the app can reach its database, 503 when it cannot."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+from . import views  # noqa: E402,F401  (routes register on bp)

@@ -15,7 +15,7 @@ from inventory.requests import schools
 from inventory.requests import services as requests
 from inventory.requests.queries import school_location_view, school_request
 
-from ..auth import roles_required
+from ..auth.access import roles_required
 from . import bp
 from .forms import RefillForm
 from .messages import attach_request_error

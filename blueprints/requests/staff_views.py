@@ -27,10 +27,10 @@ from inventory.rounds.visits import default_storeroom, placement_item
 from inventory.settings.organisation import get_settings
 from inventory.stock import catalog
 
-from ..auth import admin_required, staff_required
+from ..auth.access import admin_required, staff_required
 from ..forms import CsrfOnlyForm
-from ..printing import pdf_response
 from ..printing.messages import label_message
+from ..printing.views import pdf_response
 from ..stock.common import item_choices, location_choices, with_fresh_key
 from ..stock.forms import optional_int
 from . import bp

@@ -9,7 +9,7 @@ from inventory.stock import catalog
 from inventory.stock import queries as stock_queries
 from inventory.stock.models import ItemKind
 
-from ..auth import staff_required
+from ..auth.access import staff_required
 from . import bp, names
 from .common import or_404, refusal_message, with_fresh_key
 from .forms import ActiveForm, ItemCreateForm, ItemForm, LocationForm, RecipeForm

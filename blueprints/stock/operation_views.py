@@ -10,7 +10,7 @@ from inventory.stock import catalog, operations, reversal
 from inventory.stock import queries as stock_queries
 from inventory.stock.models import ItemKind
 
-from ..auth import staff_required
+from ..auth.access import staff_required
 from . import bp
 from .common import (
     filled_lines,

@@ -10,7 +10,7 @@ from inventory.core.errors import DomainError
 from inventory.stock import queries as stock_queries
 from inventory.stock import receipts
 
-from ..auth import staff_required
+from ..auth.access import staff_required
 from . import bp, names
 from .common import (
     day_bounds,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from inventory.accounts.models import Role
 from inventory.stock import queries as stock_queries
 
-from ..auth import roles_required, staff_required
+from ..auth.access import roles_required, staff_required
 from . import bp
 from .common import day_bounds, filter_values, item_choices, location_choices, or_404
 from .forms import HistoryFilterForm, OverviewFilterForm
