@@ -87,8 +87,8 @@ def _range(column, since, until) -> list:
 
 
 def _stream(query):
-    # Core rows on the session's connection: no ORM bookkeeping per row, fetched in batches.
-    return db.session.connection().execute(query.execution_options(yield_per=YIELD_PER))
+    # Plain rows, fetched from the database in batches rather than all at once.
+    return db.session.execute(query.execution_options(yield_per=YIELD_PER))
 
 
 def local_minute_sql(column):
