@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -58,6 +59,13 @@ def seed(admin_password: str) -> str:
             f"{records} stock records")
 
 
+class _Common(TypedDict):
+    """The arguments every demo record passes to its service."""
+
+    recorded_by: int | None
+    idempotency_key: str | None
+
+
 def _location(kind, name, address, spot, target):
     return catalog.create_location(kind, DEMO + name, address=address, spot=spot,
                                    target_level=target, contact_note=DEMO_NOTE,
@@ -73,7 +81,7 @@ def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 
     today = local_today()
     start = today - timedelta(days=30 * months)
     count = 0
-    common = dict(recorded_by=recorded_by, idempotency_key=None)
+    common = _Common(recorded_by=recorded_by, idempotency_key=None)
     for month in range(months):
         month_start = start + timedelta(days=30 * month)
         for _ in range(rng.randint(2, 4)):

@@ -44,7 +44,7 @@ class LoginResult:
     token: str
 
 
-def normalize_name(value: str) -> str:
+def normalize_name(value: str | None) -> str:
     """Normalise a login name or e-mail the way it is stored: NFKC, trimmed, lower case."""
     return unicodedata.normalize("NFKC", value or "").strip().lower()
 
@@ -175,9 +175,9 @@ def _throttle_keys(login: str, address: str | None) -> list[tuple[str, str]]:
 def _throttled(keys, now: datetime) -> bool:
     since = now - THROTTLE_WINDOW
     for scope, key in keys:
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        count = db.session.execute(sa.select(sa.func.count()).select_from(LoginFailure).where(
             LoginFailure.scope == scope, LoginFailure.key == key,
-            LoginFailure.occurred_at > since))
+            LoginFailure.occurred_at > since)).scalar_one()
         if count >= THROTTLE_LIMITS[scope]:
             return True
     return False
@@ -197,7 +197,7 @@ def login(login_name: str, password: str, *, address: str | None, remember: bool
             raise LoginThrottled("throttled", retry_minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
         user = find_user(login_name)
         ok = verify_password(user.password_hash if user else None, password or "")
-        if not (ok and user.active):
+        if user is None or not (ok and user.active):
             for scope, key in keys:
                 session.add(LoginFailure(scope=scope, key=key, occurred_at=now))
         else:
@@ -209,7 +209,7 @@ def login(login_name: str, password: str, *, address: str | None, remember: bool
             session.add(LoginSession(token_hash=_hash_token(token), user_id=user.id,
                                      remember=bool(remember) and user.role in REMEMBER_ROLES,
                                      created_at=now, last_seen_at=now))
-    if not (ok and user.active):
+    if user is None or not (ok and user.active):
         raise InvalidCredentials("invalid credentials")
     user.session_token = token
     return LoginResult(user=user, token=token)

@@ -21,7 +21,10 @@ def backup_database(path: str) -> None:
     """
     engine = db.engine
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(engine.url.database)
+        database = engine.url.database
+        if not database or database == ":memory:":
+            raise BackupUnsupported("an in-memory SQLite database has no file to back up")
+        source = sqlite3.connect(database)
         target = sqlite3.connect(path)
         try:
             with target:

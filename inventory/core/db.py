@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -24,6 +25,22 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        """What `db.Model` is to the type checker.
+
+        Flask-SQLAlchemy builds `db.Model` at run time (Base's body plus its own mixins), so
+        mypy cannot use the attribute as a base class. Models subclass this name instead.
+        """
+
+        # SQLAlchemy types it as any FromClause; every model here is mapped to a Table.
+        __table__: ClassVar[sa.Table]
+
+else:
+    Model = db.Model
 
 
 def in_check(column: str, values) -> str:

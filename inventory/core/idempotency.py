@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -63,8 +64,9 @@ def run(action: str, key: str | None, payload, work: Callable[[Session], int]) -
     with unit_of_work() as session:
         # The key goes in first: a concurrent twin waits on it (PostgreSQL) and then finds it
         # taken, instead of racing through the work and, say, finding the stock taken by us.
-        claimed = db.session.execute(_CLAIM, {"used_key": key, "action": action, "fingerprint": digest,
-                                              "now": utcnow()})
+        # An INSERT runs on a cursor; Session.execute is only typed to return a Result.
+        claimed = cast("sa.CursorResult[Any]", db.session.execute(
+            _CLAIM, {"used_key": key, "action": action, "fingerprint": digest, "now": utcnow()}))
         if not claimed.rowcount:
             stored = _stored(key, action, digest)
             if stored is None:

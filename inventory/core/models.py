@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.core.clock import utcnow
-from inventory.core.db import db
+from inventory.core.db import Model
 
 # The one place the bounds of a one-time key are written: forms, the API and its schema use them.
 MIN_KEY_LENGTH = 8
 MAX_KEY_LENGTH = 100
 
 
-class IdempotencyKey(db.Model):
+class IdempotencyKey(Model):
     """A used key: which action it recorded, a hash of what was submitted, and the result's id."""
 
     __tablename__ = "idempotency_key"
@@ -26,7 +26,7 @@ class IdempotencyKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class DailyTask(db.Model):
+class DailyTask(Model):
     """The last day a once-a-day task ran, shared by every app process."""
 
     __tablename__ = "daily_task"

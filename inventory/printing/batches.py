@@ -152,6 +152,7 @@ def content_of(job: PrintJob, base_url: str, *, settings: Settings | None = None
         location = get_location(job.location_id) if allow_retired else require_location(job.location_id)
     settings = settings or get_settings()
     if job.product == Product.PLACARD:
+        assert location is not None, "check_job refuses a placard without a location"
         return placard_for(location, settings, base_url)
     if job.product == Product.LEAFLET_CARD:
         return leaflet_card_for(settings, base_url, location)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 import labels
 from inventory.core.clock import utcnow
-from inventory.core.db import db
+from inventory.core.db import Model
 
 MAX_NOTE = 200
 
@@ -22,7 +22,7 @@ class Product(enum.StrEnum):
     PLACARD = "placard"
 
 
-class LabelBatch(db.Model):
+class LabelBatch(Model):
     """One print job as it was asked for; reprinting renders it again from these values."""
 
     __tablename__ = "label_batch"

@@ -219,7 +219,7 @@ def check_encoding(encoding: str | None) -> str:
 class Cp932Encoder:
     """Encode text as cp932, putting 〓 for what it cannot hold and remembering what that was."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.replaced: dict[str, int] = {}
 
     def __call__(self, text: str) -> bytes:

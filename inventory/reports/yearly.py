@@ -257,13 +257,13 @@ def _donations(since, until, pad_ids) -> dict[str, tuple[int, int]]:
         sa.select(Donation.donor_kind, sa.func.count())
         .select_from(r).join(Donation, Donation.record_id == r.id)
         .where(r.kind == "donation", r.occurred_at >= since, r.occurred_at < until, _not_reversed(r.id))
-        .group_by(Donation.donor_kind)).all())
+        .group_by(Donation.donor_kind)).tuples().all())
     packs = dict(db.session.execute(
         sa.select(Donation.donor_kind, sa.func.sum(m.quantity))
         .select_from(m).join(Donation, Donation.record_id == m.record_id)
         .where(m.item_id.in_(pad_ids), m.kind == MovementKind.RECEIPT_DONATION.value,
                m.occurred_at >= since, m.occurred_at < until, _not_undone(m))
-        .group_by(Donation.donor_kind)).all()) if pad_ids else {}
+        .group_by(Donation.donor_kind)).tuples().all()) if pad_ids else {}
     return {kind: (int(counts.get(kind, 0)), int(packs.get(kind) or 0)) for kind in set(counts) | set(packs)}
 
 
@@ -313,7 +313,7 @@ def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
     items, locations = pad_items(), places()
     flows = net_flows(since, until, item_ids=items, months=bounds)
 
-    received = {kind: {} for kind in RECEIPT_KINDS}
+    received: dict[str, dict[int, int]] = {kind: {} for kind in RECEIPT_KINDS}
     received_pads = dict.fromkeys(RECEIPT_KINDS, 0)
     placed_by_location: dict[int, int] = {}
     consumption: dict[int, int] = {}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.core.clock import utcnow
-from inventory.core.db import db, in_check
+from inventory.core.db import Model, in_check
 
 MAX_NAME = 50
 MAX_ADDRESS = 120
@@ -23,7 +23,7 @@ class AccessAction:
     ADDRESS_LABEL = "address_label"
     ALL = (VIEW, ADDRESS_LABEL)
 
-class RequestPersonalData(db.Model):
+class RequestPersonalData(Model):
     """The recipient of a mailed pack: a name (a pseudonym is fine), postal code and address."""
 
     __tablename__ = "request_personal_data"
@@ -37,7 +37,7 @@ class RequestPersonalData(db.Model):
     address2: Mapped[str] = mapped_column(sa.String(MAX_ADDRESS2), default="")
 
 
-class PersonalDataAccess(db.Model):
+class PersonalDataAccess(Model):
     """One look at a request's personal data: who, when, which request, what for. No data itself."""
 
     __tablename__ = "personal_data_access"
@@ -51,7 +51,7 @@ class PersonalDataAccess(db.Model):
     __table_args__ = (sa.CheckConstraint(sa.column("action").in_(AccessAction.ALL), name="action_known"),)
 
 
-class PublicRequestAttempt(db.Model):
+class PublicRequestAttempt(Model):
     """One request accepted from the public form: a keyed hash of the sender's address and when."""
 
     __tablename__ = "public_request_attempt"
@@ -111,7 +111,7 @@ class Delivery(enum.StrEnum):
     DELIVERY = "delivery"  # school refill: delivered from the storeroom
 
 
-class PackRequest(db.Model):
+class PackRequest(Model):
     """One request; nothing here says who the person is (see RequestPersonalData)."""
 
     __tablename__ = "pack_request"
@@ -157,7 +157,7 @@ class PackRequest(db.Model):
         return self.status in OPEN_STATUSES
 
 
-class SchoolLink(db.Model):
+class SchoolLink(Model):
     """A school user linked to one of the school's placement points."""
 
     __tablename__ = "school_link"

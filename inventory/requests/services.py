@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -162,9 +163,10 @@ def get_request(request_id) -> PackRequest:
 
 def _close(request_id: int, from_statuses, **values) -> None:
     """Move a request on only from the given statuses; otherwise say what it already is."""
-    result = db.session.execute(
+    # An UPDATE runs on a cursor; Session.execute is only typed to return a Result.
+    result = cast("sa.CursorResult[Any]", db.session.execute(
         sa.update(PackRequest).where(PackRequest.id == request_id, PackRequest.status.in_(from_statuses))
-        .values(**values).execution_options(synchronize_session=False))
+        .values(**values).execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         status = db.session.scalar(sa.select(PackRequest.status).where(PackRequest.id == request_id))
         if status is None:
@@ -238,7 +240,7 @@ def fulfil_request(request_id: int, *, by: int | None = None, storeroom_id: int 
                                    location_id=request.location_id)
             move(record, item.id, amount, kind=MovementKind.TRANSFER, from_location_id=storeroom.id,
                  to_location_id=require_location(request.location_id).id)
-            delivery = Delivery.DELIVERY.value
+            delivery: str | None = Delivery.DELIVERY.value
         else:
             record = create_record(RecordKind.REQUEST, occurred_at=when, recorded_by=by,
                                    location_id=storeroom.id)

@@ -6,10 +6,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventory.core.db import db
+from inventory.core.db import Model
 
 
-class SupportPageScan(db.Model):
+class SupportPageScan(Model):
     """How often the support page of a location was opened on a day; nothing about who."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,7 +23,7 @@ class SupportPageScan(db.Model):
     )
 
 
-class RestockVisit(db.Model):
+class RestockVisit(Model):
     """What a volunteer saw and did at a location; its stock effects are its record's movements."""
 
     __tablename__ = "restock_visit"

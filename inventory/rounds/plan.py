@@ -80,12 +80,12 @@ def round_plan(now: datetime | None = None) -> list[PlanRow]:
     rates = consumption_rates(now - RATE_WINDOW, now)
     try:
         levels = dict(db.session.execute(sa.select(StockLevel.location_id, StockLevel.qty)
-                                         .where(StockLevel.item_id == placement_item().id)).all())
+                                         .where(StockLevel.item_id == placement_item().id)).tuples().all())
     except NoPlacementItem:
         levels = {}
     last_visits = dict(db.session.execute(
         sa.select(RestockVisit.location_id, sa.func.max(RestockVisit.visited_at))
-        .group_by(RestockVisit.location_id)).all())
+        .group_by(RestockVisit.location_id)).tuples().all())
     rows = []
     locations = db.session.scalars(sa.select(Location).where(
         Location.active, Location.kind != LocationKind.STOREROOM.value).order_by(Location.name))

@@ -133,7 +133,7 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
     payload = dict(location=location_id, counted=counted, added=added, flags=flag_text, note=note,
                    storeroom=storeroom_id, at=occurred_at)
 
-    stored = {}  # the visit row as written, for the answer
+    stored: dict[str, object] = {}  # the visit row as written, for the answer
 
     def work(session):
         item_id, source_id = _place_for_visit(location_id, storeroom_id)

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.core.clock import utcnow
-from inventory.core.db import db
+from inventory.core.db import Model
 
 
-class OrganisationSettings(db.Model):
+class OrganisationSettings(Model):
     """What the printed kit, the public page and the reports say about the organisation."""
 
     __tablename__ = "organisation_settings"
@@ -34,7 +34,7 @@ class OrganisationSettings(db.Model):
     )
 
 
-class FiscalTarget(db.Model):
+class FiscalTarget(Model):
     """A target (目標値) for one metric in one fiscal year, reported against the actual figure."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -12,7 +13,24 @@ from inventory.settings.models import FiscalTarget, OrganisationSettings
 
 # The metrics the city's report compares with targets, in report order.
 TARGET_METRICS = ("packs_placed", "packs_sent", "placement_locations", "support_page_scans")
-DEFAULTS = {
+
+
+class SettingValues(TypedDict):
+    """Every setting by name, as `Settings` and the settings row take them."""
+
+    org_name: str
+    consultation_phone: str
+    hours: str
+    line_contact: str
+    email_contact: str
+    cafe_text: str
+    public_base_url: str
+    sender_name: str
+    pads_per_pack: int
+    retention_days: int
+
+
+DEFAULTS: SettingValues = {
     "org_name": "つながりパック",
     "consultation_phone": "0157-57-3190",
     "hours": "平日 9:00〜17:30",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -32,11 +33,23 @@ CODE_LENGTH = 7
 DEFAULT_PACK = "生理用品パック（約20個入り）"
 DEFAULT_LEAFLET = "相談窓口チラシ"
 DEFAULT_PACKAGE = "配置用パッケージ"
+
+
+class ItemSpec(TypedDict):
+    """The columns of a standard item."""
+
+    name: str
+    kind: str
+    unit: str
+    pads_per_unit: int | None
+    low_stock_threshold: int
+
+
 # Mirrored in the stock-ledger migration, which seeds the same rows on a fresh database.
 DEFAULT_ITEMS = (
-    dict(name=DEFAULT_PACK, kind="supply", unit="パック", pads_per_unit=20, low_stock_threshold=50),
-    dict(name=DEFAULT_LEAFLET, kind="supply", unit="枚", pads_per_unit=None, low_stock_threshold=100),
-    dict(name=DEFAULT_PACKAGE, kind="package", unit="袋", pads_per_unit=20, low_stock_threshold=30),
+    ItemSpec(name=DEFAULT_PACK, kind="supply", unit="パック", pads_per_unit=20, low_stock_threshold=50),
+    ItemSpec(name=DEFAULT_LEAFLET, kind="supply", unit="枚", pads_per_unit=None, low_stock_threshold=100),
+    ItemSpec(name=DEFAULT_PACKAGE, kind="package", unit="袋", pads_per_unit=20, low_stock_threshold=30),
 )
 DEFAULT_RECIPE = ((DEFAULT_PACK, 1), (DEFAULT_LEAFLET, 1))
 
@@ -72,7 +85,8 @@ def find_item_by_name(name: str) -> Item | None:
     return db.session.scalar(sa.select(Item).where(Item.name == name))
 
 
-def _check_item_fields(name, kind, unit, pads_per_unit, low_stock_threshold):
+def _check_item_fields(name: str, kind: str, unit: str, pads_per_unit: int | None,
+                       low_stock_threshold: int) -> tuple[str, ItemKind, str]:
     name = check_text(name, field="name", required=True, limit=100)
     if kind not in {k.value for k in ItemKind}:
         raise InvalidValue("unknown kind", field="kind")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -106,8 +107,9 @@ def lock_level(location_id: int, item_id: int) -> int:
 
 
 def _take(location_id: int, item_id: int, quantity: int, field: str) -> None:
-    taken = db.session.execute(_TAKE, {"at": location_id, "item": item_id, "quantity": quantity,
-                                       "now": utcnow()})
+    # An UPDATE runs on a cursor; Session.execute is only typed to return a Result.
+    taken = cast("sa.CursorResult[Any]", db.session.execute(
+        _TAKE, {"at": location_id, "item": item_id, "quantity": quantity, "now": utcnow()}))
     if taken.rowcount != 1:
         raise InsufficientStock(available=stock_of(location_id, item_id), requested=quantity,
                                 item=item_id, location=location_id, field=field)
@@ -137,10 +139,10 @@ def create_record(kind: str, *, occurred_at: datetime, recorded_by: int | None =
                   reverses_record_id: int | None = None) -> RecordHeader:
     """Write the header of a business record; its id is what the movements and details refer to."""
     recorded_at = utcnow()
-    record_id = db.session.scalar(_INSERT_RECORD, {
+    record_id = db.session.execute(_INSERT_RECORD, {
         "kind": RecordKind(kind).value, "occurred_at": occurred_at, "recorded_at": recorded_at,
         "recorded_by": recorded_by, "location_id": location_id, "note": clean_note(note),
-        "reason": reason, "reverses_record_id": reverses_record_id})
+        "reason": reason, "reverses_record_id": reverses_record_id}).scalar_one()
     return RecordHeader(record_id, occurred_at, recorded_at, recorded_by)
 
 

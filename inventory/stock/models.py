@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventory.core.clock import utcnow
-from inventory.core.db import db, in_check
+from inventory.core.db import Model, in_check
 
 
 class ItemKind(enum.StrEnum):
@@ -32,7 +32,7 @@ class LocationKind(enum.StrEnum):
 MAX_TEXT = 200
 
 
-class Item(db.Model):
+class Item(Model):
     """Something counted in stock: a pack, a leaflet, a prepared package."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +52,7 @@ class Item(db.Model):
     )
 
 
-class RecipeComponent(db.Model):
+class RecipeComponent(Model):
     """One component of a package item: so many of another item per package."""
 
     __tablename__ = "recipe_component"
@@ -70,7 +70,7 @@ class RecipeComponent(db.Model):
     )
 
 
-class Location(db.Model):
+class Location(Model):
     """The storeroom or a placement point; its code is printed on QR placards and never reused."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,7 +144,7 @@ OUTFLOW_KINDS = (MovementKind.ASSEMBLY_CONSUME, MovementKind.CONSUMPTION, Moveme
                  MovementKind.HANDED_OVER, MovementKind.DISCARDED)
 
 
-class StockRecord(db.Model):
+class StockRecord(Model):
     """The header of one business action; its movements stand or fall (and are reversed) together."""
 
     __tablename__ = "stock_record"
@@ -171,7 +171,7 @@ class StockRecord(db.Model):
     )
 
 
-class StockMovement(db.Model):
+class StockMovement(Model):
     """One quantity of one item moving between locations (None = outside). Never updated or deleted."""
 
     __tablename__ = "stock_movement"
@@ -215,7 +215,7 @@ class StockMovement(db.Model):
     )
 
 
-class StockLevel(db.Model):
+class StockLevel(Model):
     """The balance of one item at one location, changed in the same transaction as its movements."""
 
     __tablename__ = "stock_level"
@@ -229,7 +229,7 @@ class StockLevel(db.Model):
     __table_args__ = (sa.CheckConstraint("qty >= 0", name="qty_not_negative"),)
 
 
-class StockCount(db.Model):
+class StockCount(Model):
     """What was counted of an item at a location during a stocktake (a visit keeps its own count)."""
 
     __tablename__ = "stock_count"
@@ -265,7 +265,7 @@ class Funding(enum.StrEnum):
     OTHER = "other"
 
 
-class Donation(db.Model):
+class Donation(Model):
     """The donation details of a stock record; its lines are the record's movements."""
 
     record_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_record.id"), primary_key=True)
@@ -279,7 +279,7 @@ class Donation(db.Model):
     )
 
 
-class Purchase(db.Model):
+class Purchase(Model):
     """The purchase details of a stock record."""
 
     record_id: Mapped[int] = mapped_column(sa.ForeignKey("stock_record.id"), primary_key=True)
@@ -292,7 +292,7 @@ class Purchase(db.Model):
     )
 
 
-class PurchaseLine(db.Model):
+class PurchaseLine(Model):
     """One purchased item with its unit cost (integer yen), for the grant report."""
 
     __tablename__ = "purchase_line"

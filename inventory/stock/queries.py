@@ -152,7 +152,10 @@ def stock_overview(*, location_id: int | None = None, item_id: int | None = None
         query = query.where(low)
     if not include_retired:
         query = query.where(Location.active.is_(True), Item.active.is_(True))
-    return [StockRow(*row[:10], low=bool(row[10])) for row in db.session.execute(query)]
+    return [StockRow(at_id, code, at_kind, at_name, spot, of_id, item_name, unit, qty, level,
+                     low=bool(is_low))  # SQLite gives the flag as 0/1
+            for at_id, code, at_kind, at_name, spot, of_id, item_name, unit, qty, level, is_low
+            in db.session.execute(query)]
 
 
 def _encode_cursor(row: HistoryRow) -> str:
@@ -240,7 +243,8 @@ def movement_history(*, location_id: int | None = None, item_id: int | None = No
 def _reversals(record_ids) -> dict[int, int]:
     rows = db.session.execute(sa.select(StockRecord.reverses_record_id, StockRecord.id)
                               .where(StockRecord.reverses_record_id.in_(record_ids)))
-    return dict(rows.all())
+    # The IN leaves out every record that reverses nothing; the `if` says so to the checker.
+    return {reversed_id: record_id for reversed_id, record_id in rows.tuples() if reversed_id is not None}
 
 
 def _movement_lines(record_ids) -> dict[int, list[LineSummary]]:
@@ -294,8 +298,10 @@ def _receipts(kind: str, *, since, until, storeroom_id, extra_filter, limit, off
     result = []
     for row in rows:
         record_lines = lines.get(row[0], [])
+        # Every purchase line has its unit cost; the `if` says so to the checker.
         cost = (None if detail is Donation
-                else sum(line.quantity * line.unit_cost_yen for line in record_lines))
+                else sum(line.quantity * line.unit_cost_yen for line in record_lines
+                         if line.unit_cost_yen is not None))
         result.append(ReceiptRow(row[0], kind, row[1], row[2], row[3], row[4] or "", row[5], row[6],
                                  row[7], row[8], record_lines,
                                  sum(line.quantity for line in record_lines), cost,
