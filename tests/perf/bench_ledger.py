@@ -4,7 +4,7 @@
 2. With 1,000,000 movements across 200 locations and 10 years: the stock overview and filtered
    history pages, next to the bare SQL for the same question. Target: each ≤ 100 ms.
 
-Options: --donations N (default 10000), --movements N (default 1000000), --keep DIR.
+Options: --donations N (default 2000), --movements N (default 1000000), --keep DIR.
 """
 from __future__ import annotations
 
@@ -270,7 +270,7 @@ def bench_queries(workdir: Path, movements: int) -> None:
 def main() -> None:
     """Run both benchmarks in a temporary directory (or --keep DIR) and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--donations", type=int, default=10_000)
+    parser.add_argument("--donations", type=int, default=2_000)
     parser.add_argument("--movements", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, default=None, help="write the databases here and keep them")
     args = parser.parse_args()

@@ -166,10 +166,10 @@ def bench_pages(path: Path) -> None:
         year_months = [start_of_day_utc(d) for d in reports.month_starts(date(FISCAL_YEAR, 4, 1), 12)]
         last_months = [start_of_day_utc(d) for d in dashboard.last_months(NOW)]
         print(f"pad-carrying items: {pads}; storerooms: {rooms}")
-        with mock.patch("inventory.dashboard.utcnow", lambda: NOW), \
-                mock.patch("inventory.rounds.utcnow", lambda: NOW):
+        with mock.patch("inventory.reports.dashboard.utcnow", lambda: NOW), \
+                mock.patch("inventory.rounds.plan.utcnow", lambda: NOW):
             cases = [
-                ("dashboard: inventory.dashboard.dashboard()", lambda: dashboard.dashboard(NOW), DASHBOARD_MS),
+                ("dashboard: reports.dashboard.dashboard()", lambda: dashboard.dashboard(NOW), DASHBOARD_MS),
                 ("dashboard: GET /reports/ (whole page, HTML + SVG)", lambda: client.get("/reports/"), DASHBOARD_MS),
                 (f"fiscal-year report {FISCAL_YEAR}: reports.fiscal_year_report()",
                  lambda: reports.fiscal_year_report(FISCAL_YEAR), REPORT_MS),
@@ -188,7 +188,7 @@ def bench_pages(path: Path) -> None:
     conn = connect_like_the_app(path)
     for label, fn, domain in (
             ("bare SQL: the dashboard's aggregates (5 queries)",
-             lambda: bare_dashboard(conn, last_months, rooms, pads), "dashboard: inventory.dashboard.dashboard()"),
+             lambda: bare_dashboard(conn, last_months, rooms, pads), "dashboard: reports.dashboard.dashboard()"),
             ("bare SQL: the fiscal-year report's aggregates (5 queries)",
              lambda: bare_fiscal_year(conn, year_months, rooms, pads),
              f"fiscal-year report {FISCAL_YEAR}: reports.fiscal_year_report()")):
