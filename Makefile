@@ -1,4 +1,5 @@
 # Two commands: `make run` sets everything up and serves the app; `make test` sets up and runs the suite.
+# `make test-fast` runs everything but the slow tests (browser, races, PDF rasters) on SQLite only.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,13 +7,22 @@ FLASK := $(BIN)/flask --app app
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test bench setup setup-dev db translations extract-messages clean
+.PHONY: run test test-fast lint bench setup setup-dev db translations extract-messages clean
 
 run: setup db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup-dev
+	TEST_BACKENDS=sqlite $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# Lint and format (ruff) and types (mypy on inventory/ and labels/), as pyproject.toml sets them.
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: setup-dev
 	@set -e; for bench in tests/perf/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench; done

@@ -54,7 +54,21 @@ def make_app(database_url: str, **config):
                       "WTF_CSRF_ENABLED": False, "PRIVACY_PURGE_DAILY": False,
                       **config})
     app.test_client_class = IsolatedClient
+    _apps.append(app)
     return app
+
+
+_apps = []  # every app make_app created, so its engine is closed after the test
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    """Close the pooled connections of the apps a test made: left to the GC each is a ResourceWarning."""
+    yield
+    from inventory.core.db import db
+    while _apps:
+        with _apps.pop().app_context():
+            db.engine.dispose()
 
 
 def migrate_up(database_url: str) -> None:

@@ -141,6 +141,7 @@ def test_each_role_gets_exactly_its_routes(app, make_user, role):
         if rule.endpoint == "auth.logout":
             continue  # checked below: it would end the session mid-matrix
         response = client.open(url, method=method, data={})
+        response.close()
         where = f"{method} {url} as {role}"
         assert response.status_code < 500, where
         if allowed == PUBLIC or (role and role in allowed):

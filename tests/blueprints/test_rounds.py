@@ -120,6 +120,7 @@ def test_the_service_worker_may_cover_the_whole_site(client):
     assert response.status_code == 200
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert "javascript" in response.headers["Content-Type"]
+    response.close()
 
 
 def test_without_any_package_item_the_form_still_shows_and_a_visit_is_refused_clearly(

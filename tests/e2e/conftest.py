@@ -2,6 +2,7 @@
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -11,6 +12,14 @@ from tests.conftest import make_app
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder as slow (a live server, a browser), so `make test-fast` leaves them out."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -23,13 +32,18 @@ def live_server(database_url):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    from inventory.core.db import db
+    with app.app_context():
+        # Close the server's pooled connections now: left to the garbage collector, each one is a
+        # ResourceWarning, which pytest.ini turns into an error.
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless; the test tool never downloads a browser of its own."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip("Chromium not found: apt-get install chromium (or set CHROMIUM_PATH) to run the browser tests")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

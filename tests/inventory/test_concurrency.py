@@ -4,10 +4,13 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
+import pytest
+
 from inventory.stock import operations
 from inventory.stock.errors import InsufficientStock
 from inventory.stock.ledger import verify_balances
 
+pytestmark = pytest.mark.slow  # threads and processes racing: `make test-fast` leaves them out
 STOCK = 5
 TAKERS = 12
 

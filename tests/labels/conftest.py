@@ -1,14 +1,12 @@
 """Fixtures for the label renderer tests: product factories and raster helpers."""
 
-import shutil
-import subprocess
-
-from PIL import Image, ImageFilter
 import pytest
+from PIL import Image, ImageFilter
 
 import labels
 from labels.jobs import plan_job
 from labels.preview import render_page_image
+from tests import pdf_tools
 
 BASE_URL = "https://tsunagari.example.jp"
 INK = 128  # grey levels below this count as printed
@@ -91,22 +89,19 @@ def page_image():
     return render
 
 
+def pytest_collection_modifyitems(items):
+    """Mark as slow every test that rasterises a PDF, so `make test-fast` leaves them out."""
+    for item in items:
+        if "rasterise_pdf" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
-def rasterise_pdf(tmp_path):
-    """Return a function turning the first page of PDF bytes into a greyscale image via pdftoppm."""
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (apt package poppler-utils) is not installed")
+def rasterise_pdf():
+    """Return a function turning the first page of PDF bytes into a greyscale image."""
 
     def rasterise(pdf_bytes, dpi=300):
-        source = tmp_path / "job.pdf"
-        source.write_bytes(pdf_bytes)
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", "1", "-l", "1",
-             str(source), str(tmp_path / "page")],
-            check=True,
-        )
-        with Image.open(tmp_path / "page.png") as image:
-            return image.convert("L")
+        return pdf_tools.rasterise(pdf_bytes, page=1, dpi=dpi)
 
     return rasterise
 

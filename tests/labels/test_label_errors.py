@@ -2,13 +2,20 @@
 
 import io
 
+import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
-import pytest
 
 import labels
-from labels import CountOutOfRange, FontNotFound, LabelError, LayoutError, TextError, UrlError
-from labels import fonts
+from labels import (
+    CountOutOfRange,
+    FontNotFound,
+    LabelError,
+    LayoutError,
+    TextError,
+    UrlError,
+    fonts,
+)
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import io
 import re
 import zlib
 
+import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
-import pytest
 
 import labels
 from labels.fonts import load_font

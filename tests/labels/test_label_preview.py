@@ -2,8 +2,8 @@
 
 import io
 
-from PIL import Image
 import pytest
+from PIL import Image
 
 import labels
 
