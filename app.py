@@ -1,4 +1,5 @@
 """The application factory: config, extensions, blueprints. The one entry point (`flask --app app`)."""
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,9 @@ def database_url_from_env() -> str | None:
     """Read DATABASE_URL, accepting the `postgres://` form some hosts hand out."""
     url = os.environ.get("DATABASE_URL")
     if url and url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url and url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _check_secret_key(app)
 
     from blueprints import register_all
+
     register_all(app)
     return app
 

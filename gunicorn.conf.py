@@ -1,4 +1,5 @@
 """gunicorn's settings for this app, read from the folder gunicorn is started in (see README)."""
+
 import gc
 
 

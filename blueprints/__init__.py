@@ -1,4 +1,5 @@
 """HTTP and CLI: blueprints, forms and commands on top of the domain in `inventory`."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -34,8 +35,9 @@ def register_all(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

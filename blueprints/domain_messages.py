@@ -1,4 +1,5 @@
 """Turn the domain's errors into messages in the user's language, on the right form field."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -30,11 +31,17 @@ from inventory.stock.errors import (
 def message_for(error: DomainError) -> str:
     """A plain sentence saying what is wrong and, where it helps, what would work."""
     if isinstance(error, InsufficientStock):
-        return _("Not enough in stock: %(available)d available, %(requested)d asked for.",
-                 available=error.available, requested=error.requested)
+        return _(
+            "Not enough in stock: %(available)d available, %(requested)d asked for.",
+            available=error.available,
+            requested=error.requested,
+        )
     if isinstance(error, InvalidQuantity):
-        return _("Enter a whole number from %(minimum)d to %(maximum)d.",
-                 minimum=error.minimum, maximum=error.maximum)
+        return _(
+            "Enter a whole number from %(minimum)d to %(maximum)d.",
+            minimum=error.minimum,
+            maximum=error.maximum,
+        )
     if isinstance(error, InvalidDate):
         if error.reason == "future":
             return _("The date cannot be in the future.")
@@ -44,9 +51,15 @@ def message_for(error: DomainError) -> str:
     if isinstance(error, DuplicateLine):
         return _("This item is on two lines. Put the quantities together on one line.")
     if isinstance(error, NoPlacementItem):
-        return _("No package item is set up to place at locations. Please ask the office to add one under Items.")
+        return _(
+            "No package item is set up to place at locations. Please ask the office to add one under Items."
+        )
     if isinstance(error, UnknownItem):
-        return _("This item is retired. Choose another one.") if error.retired else _("Choose an item from the list.")
+        return (
+            _("This item is retired. Choose another one.")
+            if error.retired
+            else _("Choose an item from the list.")
+        )
     if isinstance(error, UnknownLocation):
         return _("Choose a location from the list.")
     if isinstance(error, RetiredLocation):
@@ -91,8 +104,11 @@ def _find_field(form: Form, name: str):
             return field
         if hasattr(field, "entries"):
             for entry in field.entries:
-                found = _find_field(entry.form, name) if hasattr(entry, "form") else (
-                    entry if entry.name == name else None)
+                found = (
+                    _find_field(entry.form, name)
+                    if hasattr(entry, "form")
+                    else (entry if entry.name == name else None)
+                )
                 if found is not None:
                     return found
     return None

@@ -1,4 +1,5 @@
 """Friendly error pages in the user's language; never a traceback."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
@@ -36,7 +37,9 @@ def _render(code: int, message: str | None = None):
 
 
 def _csrf_error(error: CSRFError):
-    return _render(400, _("This form has expired or was sent from elsewhere. Please reload the page and try again."))
+    return _render(
+        400, _("This form has expired or was sent from elsewhere. Please reload the page and try again.")
+    )
 
 
 def _http_error(error: HTTPException):

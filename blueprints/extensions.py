@@ -1,4 +1,5 @@
 """The web extensions, created unbound and attached in register_all()."""
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate

@@ -1,4 +1,5 @@
 """The base of every form and the fields and checks they share: NFKC numbers, clean text."""
+
 from __future__ import annotations
 
 import functools
@@ -25,8 +26,7 @@ def nfkc(value):
 
 def no_control_characters(form, field):
     """Refuse control and unassigned characters (newlines are allowed in multi-line text)."""
-    if any(unicodedata.category(ch) in CONTROL_CATEGORIES and ch not in "\r\n\t"
-           for ch in field.data or ""):
+    if any(unicodedata.category(ch) in CONTROL_CATEGORIES and ch not in "\r\n\t" for ch in field.data or ""):
         raise ValidationError(_l("Please remove the special characters."))
 
 

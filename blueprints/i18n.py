@@ -1,7 +1,8 @@
 """Language choice and Japanese dates for pages."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
@@ -39,8 +40,12 @@ def init_app(app: Flask) -> None:
     )
 
 
-ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Staff"),
-               "volunteer": _l("Volunteer"), "school": _l("School contact")}
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "staff": _l("Staff"),
+    "volunteer": _l("Volunteer"),
+    "school": _l("School contact"),
+}
 
 
 def role_label(role: str) -> str:
@@ -77,4 +82,4 @@ def _date_pattern() -> str:
 
 
 def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

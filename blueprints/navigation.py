@@ -1,4 +1,5 @@
 """The navigation menu: which pages each role sees."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app

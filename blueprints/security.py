@@ -1,4 +1,5 @@
 """Security headers, Secure cookies over HTTPS, and the proxy fix for deployments behind one."""
+
 from __future__ import annotations
 
 from flask import Flask, request
@@ -48,9 +49,12 @@ class SecureCookiesOverHttps:
             return self.wsgi_app(environ, start_response)
 
         def secure_start_response(status, headers, exc_info=None):
-            headers = [(name, value + "; Secure")
-                       if name.lower() == "set-cookie" and "; secure" not in value.lower()
-                       else (name, value) for name, value in headers]
+            headers = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                else (name, value)
+                for name, value in headers
+            ]
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, secure_start_response)

@@ -1,4 +1,5 @@
 """Clearly-marked demo data, so a fresh install has something to look at."""
+
 from __future__ import annotations
 
 import random
@@ -30,9 +31,14 @@ PLACEMENTS = (
     ("junior_high_school", "北見市立ひがし中学校", "北海道北見市 (デモ住所)", "3階 女子トイレ", 8),
     ("university", "日本赤十字北海道看護大学", "北海道北見市曙町664-1", "講義棟 1階 女子トイレ", 12),
 )
-DONORS = (("individual", ""), ("individual", "山田 花子"), ("company", "北見ドラッグ株式会社"),
-          ("group", "北見ロータリー女性の会"), ("school_drive", "北見市立みなみ中学校 生徒会"),
-          ("other", ""))
+DONORS = (
+    ("individual", ""),
+    ("individual", "山田 花子"),
+    ("company", "北見ドラッグ株式会社"),
+    ("group", "北見ロータリー女性の会"),
+    ("school_drive", "北見市立みなみ中学校 生徒会"),
+    ("other", ""),
+)
 VENDORS = ("オホーツク衛生用品", "北見紙工", "ホクレン商事")
 
 
@@ -55,8 +61,10 @@ def seed(admin_password: str) -> str:
         sender_name="【デモ】北見市女性支援事業",
     )
     records = seed_stock(recorded_by=admin.id)
-    return (f"demo data created: 1 admin, organisation settings, {1 + len(PLACEMENTS)} locations, "
-            f"{records} stock records")
+    return (
+        f"demo data created: 1 admin, organisation settings, {1 + len(PLACEMENTS)} locations, "
+        f"{records} stock records"
+    )
 
 
 class _Common(TypedDict):
@@ -67,9 +75,15 @@ class _Common(TypedDict):
 
 
 def _location(kind, name, address, spot, target):
-    return catalog.create_location(kind, DEMO + name, address=address, spot=spot,
-                                   target_level=target, contact_note=DEMO_NOTE,
-                                   idempotency_key=None)
+    return catalog.create_location(
+        kind,
+        DEMO + name,
+        address=address,
+        spot=spot,
+        target_level=target,
+        contact_note=DEMO_NOTE,
+        idempotency_key=None,
+    )
 
 
 def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 2026) -> int:
@@ -87,37 +101,66 @@ def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 
         for _ in range(rng.randint(2, 4)):
             kind, donor = rng.choice(DONORS)
             receipts.receive_donation(
-                storeroom.id, month_start + timedelta(days=rng.randint(0, 9)),
-                [(pack.id, rng.choice((10, 15, 20, 30, 50)))], donor_kind=kind,
-                donor_name=DEMO + donor if donor else "", note=DEMO_NOTE, **common)
+                storeroom.id,
+                month_start + timedelta(days=rng.randint(0, 9)),
+                [(pack.id, rng.choice((10, 15, 20, 30, 50)))],
+                donor_kind=kind,
+                donor_name=DEMO + donor if donor else "",
+                note=DEMO_NOTE,
+                **common,
+            )
             count += 1
         receipts.record_purchase(
-            storeroom.id, month_start + timedelta(days=10),
-            [(pack.id, 40, 380), (leaflet.id, 200, 12)], vendor=DEMO + rng.choice(VENDORS),
-            funding="grant" if month % 4 else "own_funds", receipt_number=f"R-{month + 1:04d}",
-            note=DEMO_NOTE, **common)
+            storeroom.id,
+            month_start + timedelta(days=10),
+            [(pack.id, 40, 380), (leaflet.id, 200, 12)],
+            vendor=DEMO + rng.choice(VENDORS),
+            funding="grant" if month % 4 else "own_funds",
+            receipt_number=f"R-{month + 1:04d}",
+            note=DEMO_NOTE,
+            **common,
+        )
         count += 1
         assembled_at = start_of_day_utc(month_start + timedelta(days=12)) + timedelta(hours=2)
-        operations.assemble_packages(storeroom.id, package.id, 60, occurred_at=assembled_at,
-                                     note=DEMO_NOTE, **common)
+        operations.assemble_packages(
+            storeroom.id, package.id, 60, occurred_at=assembled_at, note=DEMO_NOTE, **common
+        )
         count += 1
         for index, point in enumerate(points):
             # A restock round: the volunteer counts what is left (the rest was taken) and fills up.
             visited_at = assembled_at + timedelta(days=2 + index % 5, hours=rng.randint(0, 6))
             left = rng.randint(0, stock_of(point.id, package.id))
-            visits.record_visit(point.id, counted=left, added=max(point.target_level - left, 0),
-                                storeroom_id=storeroom.id, occurred_at=visited_at, note=DEMO_NOTE,
-                                **common)
+            visits.record_visit(
+                point.id,
+                counted=left,
+                added=max(point.target_level - left, 0),
+                storeroom_id=storeroom.id,
+                occurred_at=visited_at,
+                note=DEMO_NOTE,
+                **common,
+            )
             count += 1
     # A few corrections, so history shows each kind of record.
     last = start_of_day_utc(today) - timedelta(days=3)
-    operations.adjust_stock(storeroom.id, pack.id, -2, "damaged", occurred_at=last,
-                            note=DEMO + "水濡れ", **common)
-    operations.take_stock(storeroom.id, {leaflet.id: max(0, stock_of(storeroom.id, leaflet.id) - 5)},
-                          occurred_at=last + timedelta(hours=1), note=DEMO_NOTE, **common)
-    mistaken = receipts.receive_donation(storeroom.id, today - timedelta(days=2), [(pack.id, 100)],
-                                         donor_kind="other", note=DEMO + "二重入力", **common)
-    reversal.reverse_record(mistaken.record_id, note=DEMO + "二重入力の取消",
-                            occurred_at=utcnow() - timedelta(days=1), **common)
+    operations.adjust_stock(
+        storeroom.id, pack.id, -2, "damaged", occurred_at=last, note=DEMO + "水濡れ", **common
+    )
+    operations.take_stock(
+        storeroom.id,
+        {leaflet.id: max(0, stock_of(storeroom.id, leaflet.id) - 5)},
+        occurred_at=last + timedelta(hours=1),
+        note=DEMO_NOTE,
+        **common,
+    )
+    mistaken = receipts.receive_donation(
+        storeroom.id,
+        today - timedelta(days=2),
+        [(pack.id, 100)],
+        donor_kind="other",
+        note=DEMO + "二重入力",
+        **common,
+    )
+    reversal.reverse_record(
+        mistaken.record_id, note=DEMO + "二重入力の取消", occurred_at=utcnow() - timedelta(days=1), **common
+    )
     return count + 4
-

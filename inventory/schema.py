@@ -1,3 +1,4 @@
 """Imports every package's tables, so the metadata (and migrations) see them all."""
+
 from inventory.core import models as _core  # noqa: F401
 from inventory.stock import models as _stock  # noqa: F401

@@ -1,4 +1,5 @@
 """Shared fixtures: an app on a migrated database (SQLite, and PostgreSQL when configured)."""
+
 from __future__ import annotations
 
 import contextvars
@@ -25,7 +26,7 @@ def postgres_url() -> str:
     url = os.environ["TEST_DATABASE_URL"]
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -39,6 +40,7 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         """Send the request from an empty context; afterwards the test's session reads afresh."""
         from inventory.core.db import db
+
         if has_app_context():
             db.session.rollback()
         response = contextvars.Context().run(super().open, *args, **kwargs)
@@ -50,9 +52,16 @@ class IsolatedClient(FlaskClient):
 def make_app(database_url: str, **config):
     """Create a testing app on the given database."""
     from app import create_app
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "WTF_CSRF_ENABLED": False, "PRIVACY_PURGE_DAILY": False,
-                      **config})
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "PRIVACY_PURGE_DAILY": False,
+            **config,
+        }
+    )
     app.test_client_class = IsolatedClient
     _apps.append(app)
     return app
@@ -66,6 +75,7 @@ def _dispose_engines():
     """Close the pooled connections of the apps a test made: left to the GC each is a ResourceWarning."""
     yield
     from inventory.core.db import db
+
     while _apps:
         with _apps.pop().app_context():
             db.engine.dispose()
@@ -74,10 +84,12 @@ def _dispose_engines():
 def migrate_up(database_url: str) -> None:
     """Bring a database to the newest migration, the way `flask db upgrade` does."""
     from flask_migrate import upgrade
+
     app = make_app(database_url)
     with app.app_context():
         upgrade()
         from inventory.core.db import db
+
         db.engine.dispose()
 
 
@@ -92,6 +104,7 @@ def database(request, tmp_path_factory):
             target = tmp_path / "test.db"
             shutil.copyfile(template, target)
             return f"sqlite:///{target}"
+
         fresh.backend = "sqlite"
         yield fresh
         return
@@ -108,8 +121,11 @@ def database(request, tmp_path_factory):
     # What the migrations themselves insert (the default items and recipe) is put back after each
     # truncation, so a PostgreSQL test starts from the same fresh database as a SQLite one.
     with engine.connect() as conn:
-        seeds = {t: [dict(row._mapping) for row in conn.execute(sa.select(t))] for t in metadata.sorted_tables
-                 if t.name != "alembic_version"}
+        seeds = {
+            t: [dict(row._mapping) for row in conn.execute(sa.select(t))]
+            for t in metadata.sorted_tables
+            if t.name != "alembic_version"
+        }
     seeds = {t: rows for t, rows in seeds.items() if rows}
     truncate = sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE")
 
@@ -119,9 +135,14 @@ def database(request, tmp_path_factory):
             for table, rows in seeds.items():
                 conn.execute(table.insert(), rows)
                 if "id" in table.c:
-                    conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                                         f"(SELECT max(id) FROM \"{table.name}\"))"))
+                    conn.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                            f'(SELECT max(id) FROM "{table.name}"))'
+                        )
+                    )
         return url
+
     fresh.backend = "postgresql"
     yield fresh
     engine.dispose()
@@ -140,6 +161,7 @@ def app(database_url):
     with app.app_context():
         yield app
         from inventory.core.db import db
+
         db.session.remove()
         db.engine.dispose()
 
@@ -160,10 +182,12 @@ def runner(app):
 def make_user(app):
     """Create users through the real service: make_user(role, username=None, **kwargs)."""
     from inventory.accounts import users as accounts
+
     counter = iter(range(1, 10_000))
 
     def make(role="staff", username=None, password=PASSWORD, **kwargs):
         return accounts.create_user(username or f"{role}{next(counter)}", password, role, **kwargs)
+
     return make
 
 
@@ -175,8 +199,9 @@ class AuthActions:
 
     def login(self, username, password=PASSWORD, remember=False):
         """Sign in through the login form."""
-        return self._client.post("/login", data={"login": username, "password": password,
-                                                 "remember": "y" if remember else ""})
+        return self._client.post(
+            "/login", data={"login": username, "password": password, "remember": "y" if remember else ""}
+        )
 
     def login_as(self, role, **kwargs):
         """Create a user with this role and sign in as them; return the user."""

@@ -1,4 +1,5 @@
 """Ledger fixtures for every test folder: default items, locations, stock through the real services."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,14 +10,25 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-LEDGER_TABLES = ("stock_record", "stock_movement", "stock_level", "stock_count", "donation",
-                 "purchase", "purchase_line", "idempotency_key", "location", "item")
+LEDGER_TABLES = (
+    "stock_record",
+    "stock_movement",
+    "stock_level",
+    "stock_count",
+    "donation",
+    "purchase",
+    "purchase_line",
+    "idempotency_key",
+    "location",
+    "item",
+)
 
 
 @pytest.fixture
 def items(app):
     """The three standard items (pack, leaflet, package), created if the database lacks them."""
     from inventory.stock import catalog
+
     pack, leaflet, package = catalog.ensure_default_items()
     return SimpleNamespace(pack=pack.id, leaflet=leaflet.id, package=package.id)
 
@@ -25,11 +37,14 @@ def items(app):
 def make_location(app):
     """Create locations through the real service: make_location(kind="storeroom", **kwargs)."""
     from inventory.stock import catalog
+
     counter = itertools.count(1)
 
     def make(kind="storeroom", name=None, **kwargs):
-        return catalog.create_location(kind, name or f"{kind} {next(counter)}",
-                                       idempotency_key=None, **kwargs)
+        return catalog.create_location(
+            kind, name or f"{kind} {next(counter)}", idempotency_key=None, **kwargs
+        )
+
     return make
 
 
@@ -63,9 +78,14 @@ def donate(app, items, storeroom):
 
     def give(quantity, item=None, location=None, on=None, key=None, **kwargs):
         return receipts.receive_donation(
-            (location or storeroom).id, on or date.today() - timedelta(days=1),
-            [(item or items.pack, quantity)], donor_kind=kwargs.pop("donor_kind", "individual"),
-            idempotency_key=key, **kwargs)
+            (location or storeroom).id,
+            on or date.today() - timedelta(days=1),
+            [(item or items.pack, quantity)],
+            donor_kind=kwargs.pop("donor_kind", "individual"),
+            idempotency_key=key,
+            **kwargs,
+        )
+
     return give
 
 
@@ -79,6 +99,7 @@ def ledger_counts(app):
         result["sum_qty"] = db.session.scalar(sa.text("SELECT coalesce(sum(qty), 0) FROM stock_level"))
         db.session.rollback()
         return result
+
     return count
 
 
@@ -101,6 +122,7 @@ def level(app):
     def read(location, item_id):
         db.session.rollback()
         return stock_of(location.id if hasattr(location, "id") else location, item_id)
+
     return read
 
 
@@ -113,4 +135,5 @@ def packages(app, items, storeroom, donate):
         donate(n, item=items.pack)
         donate(n, item=items.leaflet)
         operations.assemble_packages(storeroom.id, items.package, n, idempotency_key=None)
+
     return make

@@ -3,6 +3,7 @@
 Built on wheels from PyPI (pypdfium2 for pixels and text, pypdf for the font dictionaries), so the
 tests need no system package such as poppler-utils.
 """
+
 from __future__ import annotations
 
 import io
@@ -96,5 +97,10 @@ def _describe(font) -> Font:
     descriptor = described.get("/FontDescriptor")
     descriptor = descriptor.get_object() if descriptor else {}
     embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-    return Font(name=name, type=FONT_TYPES.get(subtype, subtype.lstrip("/")), embedded=embedded,
-                subset=bool(SUBSET_PREFIX.match(name)), unicode="/ToUnicode" in font)
+    return Font(
+        name=name,
+        type=FONT_TYPES.get(subtype, subtype.lstrip("/")),
+        embedded=embedded,
+        subset=bool(SUBSET_PREFIX.match(name)),
+        unicode="/ToUnicode" in font,
+    )

@@ -21,6 +21,7 @@ Outside pytest:
     with throwaway_cluster() as cluster:
         print(cluster.url)
 """
+
 from __future__ import annotations
 
 import atexit
@@ -97,13 +98,42 @@ def start(bindir: Path) -> Cluster:
     cluster = Cluster(bindir=bindir, folder=folder, port=_free_port(), version=version, user=user)
     try:
         # The role initdb creates is a superuser, which the backup test needs to create a database.
-        _run(user, [bindir / "initdb", "-D", folder / "data", "-U", ROLE, "-A", "trust", "-E", "UTF8",
-                    "--no-locale", "--no-sync"], folder)
+        _run(
+            user,
+            [
+                bindir / "initdb",
+                "-D",
+                folder / "data",
+                "-U",
+                ROLE,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+            folder,
+        )
         with open(folder / "data" / "postgresql.conf", "a") as conf:
             conf.write(SETTINGS.format(port=cluster.port, socket_dir=folder / "socket"))
         # A session of its own, so Ctrl-C reaches pytest (which then stops the server) and not the server.
-        _run(user, [bindir / "pg_ctl", "-D", folder / "data", "-l", folder / "server.log", "-w", "-t", "60",
-                    "start"], folder, start_new_session=True)
+        _run(
+            user,
+            [
+                bindir / "pg_ctl",
+                "-D",
+                folder / "data",
+                "-l",
+                folder / "server.log",
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            folder,
+            start_new_session=True,
+        )
         _create_database(cluster)
     except BaseException:
         stop(cluster)
@@ -118,8 +148,12 @@ def stop(cluster: Cluster) -> None:
     cluster.stopped = True
     if (cluster.folder / "data" / "postmaster.pid").exists():
         # Immediate: the data is thrown away anyway, and open connections must not hold up the stop.
-        _run(cluster.user, [cluster.bindir / "pg_ctl", "-D", cluster.folder / "data", "-m", "immediate", "-w",
-                            "stop"], cluster.folder, check=False)
+        _run(
+            cluster.user,
+            [cluster.bindir / "pg_ctl", "-D", cluster.folder / "data", "-m", "immediate", "-w", "stop"],
+            cluster.folder,
+            check=False,
+        )
     shutil.rmtree(cluster.folder, ignore_errors=True)
 
 
@@ -141,8 +175,9 @@ def selected_backends() -> list[str]:
     chosen = os.environ.get("TEST_BACKENDS", "").replace(",", " ").split()
     unknown = set(chosen) - set(BACKENDS)
     if unknown:
-        raise pytest.UsageError(f"TEST_BACKENDS: unknown backend {', '.join(sorted(unknown))}; "
-                                f"choose from {', '.join(BACKENDS)}")
+        raise pytest.UsageError(
+            f"TEST_BACKENDS: unknown backend {', '.join(sorted(unknown))}; choose from {', '.join(BACKENDS)}"
+        )
     return chosen or list(BACKENDS)
 
 
@@ -160,13 +195,15 @@ def _run(user, command, cwd, check=True, **options) -> subprocess.CompletedProce
     """Run a PostgreSQL program, as `user` when given; a failure raises with the program's output."""
     if user:
         options.update(user=user.pw_uid, group=user.pw_gid, extra_groups=[])
-    result = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True,
-                            **options)
+    result = subprocess.run(
+        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, **options
+    )
     if check and result.returncode != 0:
         log = Path(cwd) / "server.log"
         server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-        raise RuntimeError(f"{' '.join(str(part) for part in command)} failed:\n"
-                           f"{result.stdout}{result.stderr}{server_log}")
+        raise RuntimeError(
+            f"{' '.join(str(part) for part in command)} failed:\n{result.stdout}{result.stderr}{server_log}"
+        )
     return result
 
 
@@ -180,8 +217,10 @@ def _free_port() -> int:
 def _create_database(cluster: Cluster) -> None:
     """Create the test database in the new cluster."""
     import psycopg
-    with psycopg.connect(host="127.0.0.1", port=cluster.port, user=ROLE, dbname="postgres",
-                         autocommit=True) as connection:
+
+    with psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user=ROLE, dbname="postgres", autocommit=True
+    ) as connection:
         connection.execute(f'CREATE DATABASE "{DATABASE}"')
 
 
@@ -220,8 +259,10 @@ def pytest_configure(config):
     atexit.register(stop, _cluster)
     os.environ["TEST_DATABASE_URL"] = _cluster.url
     run_as = f", run as {_cluster.user.pw_name}" if _cluster.user else ""
-    _header = (f"PostgreSQL pass: throwaway cluster {_cluster.version} at {_cluster.folder} "
-               f"(127.0.0.1:{_cluster.port}{run_as})")
+    _header = (
+        f"PostgreSQL pass: throwaway cluster {_cluster.version} at {_cluster.folder} "
+        f"(127.0.0.1:{_cluster.port}{run_as})"
+    )
 
 
 def pytest_report_header(config):

@@ -1,4 +1,5 @@
 """Request fixtures for every test folder: mailed requests, linked schools, request table counts."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,13 @@ def mail_request(app):
 
     def make(quantity=1, key=None, **overrides):
         return requests.create_individual_request(
-            quantity=quantity, delivery="mail", channel="phone",
-            idempotency_key=key or fresh_key(), **{**MAIL, **overrides}).request_id
+            quantity=quantity,
+            delivery="mail",
+            channel="phone",
+            idempotency_key=key or fresh_key(),
+            **{**MAIL, **overrides},
+        ).request_id
+
     return make
 
 
@@ -30,11 +36,19 @@ def school_of(app, make_user):
         for location in locations:
             schools.link(user.id, location.id)
         return user
+
     return make
 
 
 @pytest.fixture
 def table_counts(app):
     """Rows in the request tables, to prove a refusal stored nothing."""
-    return lambda: count_rows(("pack_request", "request_personal_data", "public_request_attempt",
-                               "personal_data_access", "stock_movement"))
+    return lambda: count_rows(
+        (
+            "pack_request",
+            "request_personal_data",
+            "public_request_attempt",
+            "personal_data_access",
+            "stock_movement",
+        )
+    )

@@ -1,4 +1,5 @@
 """The app factory: config order and the refusal to run without a real secret key."""
+
 import pytest
 
 from app import MissingSecretKey, create_app
@@ -6,8 +7,9 @@ from app import MissingSecretKey, create_app
 
 def test_testing_config_is_applied_last(monkeypatch, tmp_path):
     monkeypatch.setenv("FLASK_MAX_CONTENT_LENGTH", "12345")
-    app = create_app({"TESTING": True, "MAX_CONTENT_LENGTH": 999,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    app = create_app(
+        {"TESTING": True, "MAX_CONTENT_LENGTH": 999, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"}
+    )
     assert app.testing
     assert app.config["MAX_CONTENT_LENGTH"] == 999
 

@@ -1,11 +1,14 @@
 """The gunicorn settings in gunicorn.conf.py."""
+
 import gc
 import importlib.util
 from pathlib import Path
 
 
 def _settings():
-    spec = importlib.util.spec_from_file_location("gunicorn_conf", Path(__file__).parents[1] / "gunicorn.conf.py")
+    spec = importlib.util.spec_from_file_location(
+        "gunicorn_conf", Path(__file__).parents[1] / "gunicorn.conf.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

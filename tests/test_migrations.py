@@ -1,4 +1,5 @@
 """Migrations: a fresh database migrates up, and the models agree with the migrations."""
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata

@@ -6,6 +6,7 @@
 - Dependencies point one way: `blueprints → inventory, labels`; `inventory` never imports
   Flask's request world or `blueprints`; `labels` imports nothing of ours.
 """
+
 from __future__ import annotations
 
 import ast
@@ -17,8 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 APP_CODE = sorted([*ROOT.glob("inventory/**/*.py"), *ROOT.glob("blueprints/**/*.py"), ROOT / "app.py"])
 
 # Ways around the session: a raw driver, a connection of one's own, or SQL text run on the side.
-BYPASSES = {"driver_sql", "exec_driver_sql", "driver_connection", "raw_connection", "connection",
-            "sqlite3", "psycopg", "psycopg2", "create_engine", "connect"}
+BYPASSES = {
+    "driver_sql",
+    "exec_driver_sql",
+    "driver_connection",
+    "raw_connection",
+    "connection",
+    "sqlite3",
+    "psycopg",
+    "psycopg2",
+    "create_engine",
+    "connect",
+}
 ALLOWED = {
     # The SQLAlchemy recipe for SQLite's BEGIN (IMMEDIATE): it has to be sent as the driver's text.
     ("inventory/core/db.py", "exec_driver_sql"),
@@ -64,16 +75,21 @@ def test_sql_runs_only_through_the_session(path):
 
 def test_the_check_would_catch_a_module_that_runs_sql_on_the_driver(tmp_path):
     sneaky = tmp_path / "sneaky.py"
-    sneaky.write_text("from inventory.core.db import db\n"
-                      "def f():\n    return db.session.connection().connection.driver_connection.execute('x')\n")
+    sneaky.write_text(
+        "from inventory.core.db import db\n"
+        "def f():\n    return db.session.connection().connection.driver_connection.execute('x')\n"
+    )
     assert {"connection", "driver_connection"} <= _names_used(sneaky) & BYPASSES
 
 
-@pytest.mark.parametrize("path", sorted(ROOT.glob("inventory/**/*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", sorted(ROOT.glob("inventory/**/*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_the_domain_imports_neither_flask_nor_blueprints(path):
     imported = _imports(path)
     assert not {name for name in imported if name.split(".")[0] in {"flask", "flask_login", "blueprints"}}, (
-        f"{path.relative_to(ROOT)} imports {sorted(imported)}")
+        f"{path.relative_to(ROOT)} imports {sorted(imported)}"
+    )
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("labels/**/*.py")), ids=lambda p: str(p.relative_to(ROOT)))
@@ -85,6 +101,10 @@ def test_labels_import_nothing_of_ours(path):
 def test_each_package_of_the_domain_keeps_its_tables_in_models_py():
     for path in ROOT.glob("inventory/**/*.py"):
         tree = ast.parse(path.read_text())
-        tables = [node.name for node in tree.body if isinstance(node, ast.ClassDef)
-                  and any(ast.unparse(base) in {"Model", "db.Model"} for base in node.bases)]
+        tables = [
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.ClassDef)
+            and any(ast.unparse(base) in {"Model", "db.Model"} for base in node.bases)
+        ]
         assert path.name == "models.py" or not tables, f"{path.relative_to(ROOT)} defines tables {tables}"

@@ -1,4 +1,5 @@
 """Administrator pages: accounts and the organisation's settings."""
+
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,4 +1,5 @@
 """Forms for managing accounts and the organisation's settings."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
@@ -18,8 +19,11 @@ LOCALE_CHOICES = [("ja", "日本語"), ("en", "English")]
 
 
 def _password_field(label):
-    return PasswordField(label, validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-                         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+    )
 
 
 class UserEditForm(AppForm):
@@ -35,8 +39,10 @@ class UserCreateForm(UserEditForm):
     """A new account: the fields above plus a user name and a first password."""
 
     username = CleanStringField(
-        _l("User name"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
-        description=_l("Letters, digits and . _ - @ only."))
+        _l("User name"),
+        validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
+        description=_l("Letters, digits and . _ - @ only."),
+    )
     password = _password_field(_l("First password"))
 
 
@@ -50,29 +56,45 @@ class SettingsForm(AppForm):
     """The organisation's settings."""
 
     org_name = CleanStringField(_l("Organisation name"), validators=[DataRequired(), Length(max=100)])
-    consultation_phone = CleanStringField(_l("Consultation phone"), validators=[DataRequired(), Length(max=30)])
+    consultation_phone = CleanStringField(
+        _l("Consultation phone"), validators=[DataRequired(), Length(max=30)]
+    )
     hours = CleanStringField(_l("Opening hours"), validators=[Optional(), Length(max=100)])
     line_contact = CleanStringField(_l("LINE ID or URL"), validators=[Optional(), Length(max=100)])
-    email_contact = CleanStringField(_l("Consultation e-mail"), validators=[Optional(), Length(max=254), Email()])
+    email_contact = CleanStringField(
+        _l("Consultation e-mail"), validators=[Optional(), Length(max=254), Email()]
+    )
     cafe_text = CleanStringField(_l("Drop-in cafe"), validators=[Optional(), Length(max=300)])
     public_base_url = CleanStringField(
         _l("Public address of this site"),
         validators=[Optional(), Length(max=200), URL(require_tld=False)],
-        description=_l("Used in printed QR codes, e.g. https://pack.example.jp"))
-    sender_name = CleanStringField(_l("Sender name on parcels"), validators=[Optional(), Length(max=100)],
-                                   description=_l("Shown on address labels and packing slips."))
+        description=_l("Used in printed QR codes, e.g. https://pack.example.jp"),
+    )
+    sender_name = CleanStringField(
+        _l("Sender name on parcels"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Shown on address labels and packing slips."),
+    )
     pads_per_pack = NumberField(_l("Pads per pack"), validators=[DataRequired(), NumberRange(1, 1000)])
     retention_days = NumberField(
-        _l("Days to keep names and addresses"), validators=[DataRequired(), NumberRange(1, 3650)],
-        description=_l("Counted from when the pack was sent or the request was closed."))
+        _l("Days to keep names and addresses"),
+        validators=[DataRequired(), NumberRange(1, 3650)],
+        description=_l("Counted from when the pack was sent or the request was closed."),
+    )
 
 
 class TargetsForm(AppForm):
     """The fiscal-year targets (目標値)."""
 
-    packs_placed = NumberField(_l("Packs placed at locations"), validators=[Optional(), NumberRange(0, 10**9)])
-    packs_sent = NumberField(_l("Packs mailed or handed over"), validators=[Optional(), NumberRange(0, 10**9)])
-    placement_locations = NumberField(_l("Placement locations"), validators=[Optional(), NumberRange(0, 10**9)])
+    packs_placed = NumberField(
+        _l("Packs placed at locations"), validators=[Optional(), NumberRange(0, 10**9)]
+    )
+    packs_sent = NumberField(
+        _l("Packs mailed or handed over"), validators=[Optional(), NumberRange(0, 10**9)]
+    )
+    placement_locations = NumberField(
+        _l("Placement locations"), validators=[Optional(), NumberRange(0, 10**9)]
+    )
     support_page_scans = NumberField(_l("Support page scans"), validators=[Optional(), NumberRange(0, 10**9)])
 
 

@@ -1,4 +1,5 @@
 """The views of the admin blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -46,9 +47,14 @@ def new_user():
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
-            accounts.create_user(form.username.data, form.password.data, form.role.data,
-                                 email=form.email.data, display_name=form.display_name.data or "",
-                                 locale=form.locale.data)
+            accounts.create_user(
+                form.username.data,
+                form.password.data,
+                form.role.data,
+                email=form.email.data,
+                display_name=form.display_name.data or "",
+                locale=form.locale.data,
+            )
         except Conflict:
             form.username.errors.append(_("This user name or e-mail is already in use."))
         except InvalidValue:
@@ -70,8 +76,13 @@ def edit_user(user_id: int):
             form.role.errors.append(_("You cannot change your own role."))
         else:
             try:
-                accounts.update_user(user.id, role=form.role.data, display_name=form.display_name.data or "",
-                                     email=form.email.data, locale=form.locale.data)
+                accounts.update_user(
+                    user.id,
+                    role=form.role.data,
+                    display_name=form.display_name.data or "",
+                    email=form.email.data,
+                    locale=form.locale.data,
+                )
             except Conflict:
                 form.email.errors.append(_("This e-mail is already in use."))
             else:
@@ -81,10 +92,16 @@ def edit_user(user_id: int):
 
 
 def _user_page(user, form, *, reset_form=None, token_form=None, new_token=None, status=200):
-    return render_template("admin/user_form.html", form=form, user=user,
-                           reset_form=reset_form or PasswordResetForm(formdata=None),
-                           token_form=token_form or TokenForm(formdata=None), new_token=new_token,
-                           tokens=api_tokens.tokens_of(user.id), action_form=CsrfOnlyForm()), status
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        reset_form=reset_form or PasswordResetForm(formdata=None),
+        token_form=token_form or TokenForm(formdata=None),
+        new_token=new_token,
+        tokens=api_tokens.tokens_of(user.id),
+        action_form=CsrfOnlyForm(),
+    ), status
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -139,7 +156,9 @@ def toggle_active(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
     else:
         accounts.set_active(user.id, not user.active)
-        flash(_("The account was deactivated.") if user.active else _("The account was reactivated."), "success")
+        flash(
+            _("The account was deactivated.") if user.active else _("The account was reactivated."), "success"
+        )
     return redirect(url_for(".users"))
 
 

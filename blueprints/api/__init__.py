@@ -4,6 +4,7 @@ Two ways in: the browser session with its CSRF token in the X-CSRFToken header, 
 token (`Authorization: Bearer tp_…`) an admin issued. Token requests carry no cookie, so they
 need no CSRF token; session requests always do.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,4 +1,5 @@
 """The views of the api blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -61,9 +62,15 @@ def _authenticate():
 
 
 def _location_json(location, level: int | None = None) -> dict:
-    return {"code": location.code, "kind": location.kind, "name": location.name, "spot": location.spot,
-            "target_level": location.target_level, "active": location.active,
-            **({"level": level} if level is not None else {})}
+    return {
+        "code": location.code,
+        "kind": location.kind,
+        "name": location.name,
+        "spot": location.spot,
+        "target_level": location.target_level,
+        "active": location.active,
+        **({"level": level} if level is not None else {}),
+    }
 
 
 @bp.route("/openapi.json")
@@ -80,7 +87,9 @@ def locations():
     except NoPlacementItem:
         item_id = None
     levels = {row.location_id: row.qty for row in stock_overview(item_id=item_id)} if item_id else {}
-    return jsonify({"locations": [_location_json(l, levels.get(l.id, 0)) for l in list_locations()]})
+    return jsonify(
+        {"locations": [_location_json(place, levels.get(place.id, 0)) for place in list_locations()]}
+    )
 
 
 @bp.route("/locations/<code>")
@@ -91,20 +100,41 @@ def location(code: str):
         return _problem(404, "No location has this code.")
     suggestion = visits.suggest(found)
     last = visits.last_visit(found.id)
-    return jsonify({**_location_json(found, suggestion.expected),
-                    "suggested_added": suggestion.suggested_added,
-                    "storeroom_available": suggestion.storeroom_available,
-                    "last_visit": None if last is None else {
-                        "visited_at": last.visited_at.isoformat() + "Z", "counted": last.counted,
-                        "added": last.added}})
+    return jsonify(
+        {
+            **_location_json(found, suggestion.expected),
+            "suggested_added": suggestion.suggested_added,
+            "storeroom_available": suggestion.storeroom_available,
+            "last_visit": None
+            if last is None
+            else {
+                "visited_at": last.visited_at.isoformat() + "Z",
+                "counted": last.counted,
+                "added": last.added,
+            },
+        }
+    )
 
 
 @bp.route("/stock")
 def stock():
     """Every balance: location, item, quantity and whether it is low."""
-    return jsonify({"stock": [{"location_code": r.location_code, "location_name": r.location_name,
-                               "item_id": r.item_id, "item_name": r.item_name, "unit": r.unit,
-                               "qty": r.qty, "low": r.low} for r in stock_overview()]})
+    return jsonify(
+        {
+            "stock": [
+                {
+                    "location_code": r.location_code,
+                    "location_name": r.location_name,
+                    "item_id": r.item_id,
+                    "item_name": r.item_name,
+                    "unit": r.unit,
+                    "qty": r.qty,
+                    "low": r.low,
+                }
+                for r in stock_overview()
+            ]
+        }
+    )
 
 
 def _int_field(body: dict, name: str, errors: dict) -> int | None:
@@ -145,14 +175,28 @@ def create_visit():
     if errors:
         return _problem(422, "Some fields are not valid.", errors)
     try:
-        result = visits.record_visit(found.id, counted=counted, added=added, flags=flags, note=note,
-                                     occurred_at=occurred_at, recorded_by=current_user.id,
-                                     idempotency_key=key)
+        result = visits.record_visit(
+            found.id,
+            counted=counted,
+            added=added,
+            flags=flags,
+            note=note,
+            occurred_at=occurred_at,
+            recorded_by=current_user.id,
+            idempotency_key=key,
+        )
     except IdempotencyConflict as error:
         return _problem(409, message_for(error))
     except DomainError as error:
         return _problem(422, message_for(error), {error.field or "body": message_for(error)})
-    payload = {"visit_id": result.visit_id, "location_code": found.code, "expected": result.expected,
-               "counted": result.counted, "consumed": result.consumed, "found": result.found,
-               "added": result.added, "added_unrecorded": result.added_unrecorded}
+    payload = {
+        "visit_id": result.visit_id,
+        "location_code": found.code,
+        "expected": result.expected,
+        "counted": result.counted,
+        "consumed": result.consumed,
+        "found": result.found,
+        "added": result.added,
+        "added_unrecorded": result.added_unrecorded,
+    }
     return jsonify(payload), 200 if result.replayed else 201

@@ -1,4 +1,5 @@
 """Signing in and out, changing one's password and language, and the role checks."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)

@@ -1,4 +1,5 @@
 """Who is signed in (Flask-Login on our server-side sessions) and the role checks views use."""
+
 from __future__ import annotations
 
 import functools
@@ -35,7 +36,9 @@ def roles_required(*roles: Role):
             if current_user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 

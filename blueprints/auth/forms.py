@@ -1,4 +1,5 @@
 """Forms for signing in and changing one's password."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -23,9 +24,12 @@ class PasswordChangeForm(AppForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-    confirm = PasswordField(_l("New password again"),
-                            validators=[DataRequired(), EqualTo("new_password", _l("The two passwords differ."))])
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", _l("The two passwords differ."))],
+    )
 
 
 class LanguageForm(AppForm):

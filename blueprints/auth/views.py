@@ -1,4 +1,5 @@
 """The views of the auth blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -27,7 +28,13 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return None
     return target
 
@@ -41,11 +48,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            result = accounts.login(form.login.data, form.password.data,
-                                    address=request.remote_addr, remember=form.remember.data)
+            result = accounts.login(
+                form.login.data, form.password.data, address=request.remote_addr, remember=form.remember.data
+            )
         except LoginThrottled as error:
-            form.login.errors.append(_("Too many failed attempts. Please wait %(minutes)d minutes and try again.",
-                                       minutes=error.details["retry_minutes"]))
+            form.login.errors.append(
+                _(
+                    "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+                    minutes=error.details["retry_minutes"],
+                )
+            )
         except InvalidCredentials:
             form.login.errors.append(_("The user name or password is not correct."))
         else:

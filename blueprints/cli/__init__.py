@@ -1,4 +1,5 @@
 """The `flask` commands: accounts, demo data and backups; locations and the ledger; labels; privacy."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Command-line tools for operators and scripts: users, backups, demo data."""
+
 from __future__ import annotations
 
 import secrets
@@ -86,8 +87,9 @@ def deactivate(username):
 def list_users():
     """Print one account a line: user name, role, active, e-mail (tab-separated)."""
     for user in accounts.list_users():
-        click.echo("\t".join([user.username, user.role, "active" if user.active else "inactive",
-                              user.email or ""]))
+        click.echo(
+            "\t".join([user.username, user.role, "active" if user.active else "inactive", user.email or ""])
+        )
 
 
 @click.command("backup")

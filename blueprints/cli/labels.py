@@ -1,4 +1,5 @@
 """Command-line printing: sheet layouts, label PDFs (recorded as batches), placards, calibration pages."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,18 +59,25 @@ def _explain(error: Exception) -> str:
     if isinstance(error, labels.LabelError):
         return error.message
     if isinstance(error, InvalidQuantity):
-        return f"--{error.field.replace('_', '-')} must be a whole number from {error.minimum} to {error.maximum}"
+        option = error.field.replace("_", "-")
+        return f"--{option} must be a whole number from {error.minimum} to {error.maximum}"
     if isinstance(error, RetiredLocation):
         return "the location is retired: print nothing new for it"
     return f"{error} {error.details or ''}".strip() if isinstance(error, DomainError) else str(error)
 
 
-base_url_option = click.option("--base-url", default=None,
-                               help="Address printed in QR codes (default: the public address in the settings).")
-out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                          help="The PDF file to write.")
-offset_options = [click.option("--offset-x", type=float, default=0.0, help="Shift right in mm (negative: left)."),
-                  click.option("--offset-y", type=float, default=0.0, help="Shift down in mm (negative: up).")]
+base_url_option = click.option(
+    "--base-url",
+    default=None,
+    help="Address printed in QR codes (default: the public address in the settings).",
+)
+out_option = click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF file to write."
+)
+offset_options = [
+    click.option("--offset-x", type=float, default=0.0, help="Shift right in mm (negative: left)."),
+    click.option("--offset-y", type=float, default=0.0, help="Shift down in mm (negative: up)."),
+]
 
 
 def with_offsets(command):
@@ -83,17 +91,31 @@ def with_offsets(command):
 def layouts():
     """Print one sheet layout a line: key, name, label size, grid (tab-separated)."""
     for key, layout in labels.LAYOUTS.items():
-        click.echo("\t".join([key, layout.name, f"{layout.label_width_mm:g}x{layout.label_height_mm:g}mm",
-                              f"{layout.columns}x{layout.rows}"]))
+        click.echo(
+            "\t".join(
+                [
+                    key,
+                    layout.name,
+                    f"{layout.label_width_mm:g}x{layout.label_height_mm:g}mm",
+                    f"{layout.columns}x{layout.rows}",
+                ]
+            )
+        )
 
 
 @labels_cli.command("print")
 @click.option("--location", "code", default=None, help="The location code the QR codes lead to.")
 @click.option("--general", is_flag=True, help="QR codes lead to the general support page instead.")
-@click.option("--product", type=click.Choice([Product.PACKAGE_LABEL.value, Product.LEAFLET_CARD.value]),
-              default=Product.PACKAGE_LABEL.value, show_default=True)
+@click.option(
+    "--product",
+    type=click.Choice([Product.PACKAGE_LABEL.value, Product.LEAFLET_CARD.value]),
+    default=Product.PACKAGE_LABEL.value,
+    show_default=True,
+)
 @click.option("--count", type=int, required=True, help=f"Number of labels, 1 to {labels.MAX_LABELS}.")
-@click.option("--layout", default="", help="A sheet key from `flask labels layouts` (default: the product's own).")
+@click.option(
+    "--layout", default="", help="A sheet key from `flask labels layouts` (default: the product's own)."
+)
 @click.option("--skip", type=int, default=0, help="Labels already used on the first sheet.")
 @with_offsets
 @base_url_option
@@ -105,11 +127,19 @@ def print_labels(code, general, product, count, layout, skip, offset_x, offset_y
     location = _location(code) if code else None
     if layout and layout not in labels.LAYOUTS:
         _fail(f"unknown layout {layout!r}; choose one of {', '.join(labels.LAYOUTS)}")
-    job = PrintJob(product=product, location_id=location.id if location else None, layout=layout,
-                   count=count, skip=skip, offset_x_mm=offset_x, offset_y_mm=offset_y)
+    job = PrintJob(
+        product=product,
+        location_id=location.id if location else None,
+        layout=layout,
+        count=count,
+        skip=skip,
+        offset_x_mm=offset_x,
+        offset_y_mm=offset_y,
+    )
     try:
-        result = printing.record_batch(job, base_url=_base_url(base_url), font_path=_font(),
-                                       created_by=None, idempotency_key=None)
+        result = printing.record_batch(
+            job, base_url=_base_url(base_url), font_path=_font(), created_by=None, idempotency_key=None
+        )
     except (DomainError, labels.LabelError) as error:
         _fail(_explain(error))
     _write(out, result.pdf, f"batch #{result.batch_id}, {count} labels")
@@ -124,11 +154,18 @@ def print_labels(code, general, product, count, layout, skip, offset_x, offset_y
 def placard(code, layout, offset_x, offset_y, base_url, out):
     """Write a location's placard as PDF and record it as a batch of one."""
     location = _location(code)
-    job = PrintJob(product=Product.PLACARD.value, location_id=location.id, layout=layout, count=1,
-                   offset_x_mm=offset_x, offset_y_mm=offset_y)
+    job = PrintJob(
+        product=Product.PLACARD.value,
+        location_id=location.id,
+        layout=layout,
+        count=1,
+        offset_x_mm=offset_x,
+        offset_y_mm=offset_y,
+    )
     try:
-        result = printing.record_batch(job, base_url=_base_url(base_url), font_path=_font(),
-                                       created_by=None, idempotency_key=None)
+        result = printing.record_batch(
+            job, base_url=_base_url(base_url), font_path=_font(), created_by=None, idempotency_key=None
+        )
     except (DomainError, labels.LabelError) as error:
         _fail(_explain(error))
     _write(out, result.pdf, f"placard for {location.code}, batch #{result.batch_id}")

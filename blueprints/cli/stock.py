@@ -1,4 +1,5 @@
 """Command-line tools for the stock ledger: list locations, check balances against the ledger."""
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,17 @@ def init_app(app: Flask) -> None:
 def list_locations(include_retired):
     """Print one location a line: code, kind, name, spot, active (tab-separated)."""
     for location in catalog.list_locations(include_retired=include_retired):
-        click.echo("\t".join([location.code, location.kind, location.name, location.spot,
-                              "active" if location.active else "retired"]))
+        click.echo(
+            "\t".join(
+                [
+                    location.code,
+                    location.kind,
+                    location.name,
+                    location.spot,
+                    "active" if location.active else "retired",
+                ]
+            )
+        )
 
 
 @stock_cli.command("verify")
@@ -33,8 +43,10 @@ def verify():
     """Recompute every balance from the ledger; print differences and exit 1 if there are any."""
     differences = ledger.verify_balances()
     for diff in differences:
-        click.echo(f"location {diff.location_id}\titem {diff.item_id}\t"
-                   f"ledger {diff.ledger_qty}\tbalance {diff.level_qty}")
+        click.echo(
+            f"location {diff.location_id}\titem {diff.item_id}\t"
+            f"ledger {diff.ledger_qty}\tbalance {diff.level_qty}"
+        )
     if differences:
         click.echo(f"{len(differences)} balance(s) disagree with the ledger", err=True)
         sys.exit(1)

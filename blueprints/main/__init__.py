@@ -1,4 +1,5 @@
 """The home page of each role and the health check."""
+
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)

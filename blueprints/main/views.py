@@ -1,4 +1,5 @@
 """The views of the main blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

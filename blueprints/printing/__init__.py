@@ -4,6 +4,7 @@ Every refusal (a count out of range, a sheet that does not fit, a retired locati
 as a message on the form with status 200; a PDF is sent only when it rendered completely.
 Labels are rendered on demand: nothing is written to disk.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("printing", __name__, url_prefix="/print")

@@ -1,4 +1,5 @@
 """Forms of the print pages. They check shape only; the print service and the renderer check the fit."""
+
 from __future__ import annotations
 
 import math
@@ -60,9 +61,11 @@ class MillimetreField(Field):
 
 def product_choices():
     """The printable products."""
-    return [(Product.PACKAGE_LABEL.value, _l("Package labels (stickers for the bags)")),
-            (Product.LEAFLET_CARD.value, _l("Leaflet cards (plain A4 with crop marks)")),
-            (Product.PLACARD.value, _l("Location placard (one page per location)"))]
+    return [
+        (Product.PACKAGE_LABEL.value, _l("Package labels (stickers for the bags)")),
+        (Product.LEAFLET_CARD.value, _l("Leaflet cards (plain A4 with crop marks)")),
+        (Product.PLACARD.value, _l("Location placard (one page per location)")),
+    ]
 
 
 def layout_choices(*, standard: bool = True, custom: bool = True, keys=None):
@@ -78,7 +81,8 @@ def location_choices():
     """Active locations, after the general choice (the support page)."""
     return [("", _l("General (support page, no location)"))] + [
         (location.id, location.name + (f" — {location.spot}" if location.spot else ""))
-        for location in catalog.list_locations()]
+        for location in catalog.list_locations()
+    ]
 
 
 def _mm(label, description=None):
@@ -95,11 +99,15 @@ class LayoutFields(AppForm):
     rows = NumberField(_l("Labels down"), validators=[Optional()])
     left_mm = _mm(_l("Left margin to the first label (mm)"))
     top_mm = _mm(_l("Top margin to the first label (mm)"))
-    pitch_x_mm = _mm(_l("Distance from one label to the next, across (mm)"),
-                     _l("Leave empty when the labels touch."))
-    pitch_y_mm = _mm(_l("Distance from one label to the next, down (mm)"),
-                     _l("Leave empty when the labels touch."))
-    offset_x_mm = _mm(_l("Shift right (mm)"), _l("Negative shifts left. Print the calibration page to measure."))
+    pitch_x_mm = _mm(
+        _l("Distance from one label to the next, across (mm)"), _l("Leave empty when the labels touch.")
+    )
+    pitch_y_mm = _mm(
+        _l("Distance from one label to the next, down (mm)"), _l("Leave empty when the labels touch.")
+    )
+    offset_x_mm = _mm(
+        _l("Shift right (mm)"), _l("Negative shifts left. Print the calibration page to measure.")
+    )
     offset_y_mm = _mm(_l("Shift down (mm)"), _l("Negative shifts up."))
 
     def custom_measures(self) -> dict | None:
@@ -117,21 +125,37 @@ class JobFields(LayoutFields):
     """A whole print job, as the print page and its preview image take it."""
 
     product = SelectField(_l("What to print"), choices=product_choices, default=Product.PACKAGE_LABEL.value)
-    location_id = SelectField(_l("QR code leads to"), coerce=optional_int, validate_choice=False,
-                              choices=location_choices,
-                              description=_l("A location's page counts its scans; the general page does not."))
-    count = NumberField(_l("Number of labels"), validators=[InputRequired()],
-                        description=_l("From 1 to %(n)d.", n=labels.MAX_LABELS))
-    skip = NumberField(_l("Skip the first labels"), validators=[Optional()],
-                       description=_l("Labels already used on a started sheet."))
+    location_id = SelectField(
+        _l("QR code leads to"),
+        coerce=optional_int,
+        validate_choice=False,
+        choices=location_choices,
+        description=_l("A location's page counts its scans; the general page does not."),
+    )
+    count = NumberField(
+        _l("Number of labels"),
+        validators=[InputRequired()],
+        description=_l("From 1 to %(n)d.", n=labels.MAX_LABELS),
+    )
+    skip = NumberField(
+        _l("Skip the first labels"),
+        validators=[Optional()],
+        description=_l("Labels already used on a started sheet."),
+    )
 
     def job(self) -> PrintJob:
         """The job these fields describe (the service checks it)."""
         offset_x, offset_y = self.offsets()
-        return PrintJob(product=self.product.data, location_id=self.location_id.data,
-                        layout=self.layout.data or "", custom=self.custom_measures(),
-                        count=self.count.data, skip=self.skip.data or 0,
-                        offset_x_mm=offset_x, offset_y_mm=offset_y)
+        return PrintJob(
+            product=self.product.data,
+            location_id=self.location_id.data,
+            layout=self.layout.data or "",
+            custom=self.custom_measures(),
+            count=self.count.data,
+            skip=self.skip.data or 0,
+            offset_x_mm=offset_x,
+            offset_y_mm=offset_y,
+        )
 
 
 class PrintForm(OneTimeKeyForm, JobFields):
@@ -144,9 +168,14 @@ class PrintForm(OneTimeKeyForm, JobFields):
 class ReprintForm(AppForm):
     """A reprint may skip labels on a started sheet and correct the printer's offset."""
 
-    skip = NumberField(_l("Skip the first labels"), validators=[Optional()],
-                       description=_l("Labels already used on a started sheet."))
-    offset_x_mm = _mm(_l("Shift right (mm)"), _l("Negative shifts left. Print the calibration page to measure."))
+    skip = NumberField(
+        _l("Skip the first labels"),
+        validators=[Optional()],
+        description=_l("Labels already used on a started sheet."),
+    )
+    offset_x_mm = _mm(
+        _l("Shift right (mm)"), _l("Negative shifts left. Print the calibration page to measure.")
+    )
     offset_y_mm = _mm(_l("Shift down (mm)"), _l("Negative shifts up."))
 
 
@@ -156,7 +185,8 @@ PLACARD_LAYOUTS = ("a5", "a6", "card4")
 class PlacardForm(OneTimeKeyForm):
     """A location's placard: the page size and the printer's offset."""
 
-    layout = SelectField(_l("Paper"), choices=lambda: layout_choices(standard=False, custom=False,
-                                                                     keys=PLACARD_LAYOUTS))
+    layout = SelectField(
+        _l("Paper"), choices=lambda: layout_choices(standard=False, custom=False, keys=PLACARD_LAYOUTS)
+    )
     offset_x_mm = _mm(_l("Shift right (mm)"), _l("Negative shifts left."))
     offset_y_mm = _mm(_l("Shift down (mm)"), _l("Negative shifts up."))

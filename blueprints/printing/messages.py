@@ -1,4 +1,5 @@
 """The renderer's and the print service's refusals as messages in the user's language, on the right field."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -12,8 +13,14 @@ from ..domain_messages import attach_error, message_for
 FONT_CODES = {"font_not_found", "font_path_missing", "font_unreadable", "font_lacks_japanese"}
 TEXT_CODES = {"text_too_long", "too_many_lines", "not_text"}
 # Where a renderer error belongs when it names no field of ours.
-FIELD_OF_CODE = {"count_out_of_range": "count", "skip_out_of_range": "skip", "unknown_layout": "layout",
-                 "qr_too_small": "layout", "label_too_small": "layout", "labels_exceed_page": "layout"}
+FIELD_OF_CODE = {
+    "count_out_of_range": "count",
+    "skip_out_of_range": "skip",
+    "unknown_layout": "layout",
+    "qr_too_small": "layout",
+    "label_too_small": "layout",
+    "labels_exceed_page": "layout",
+}
 
 
 def _mm(value) -> str:
@@ -24,18 +31,30 @@ def label_message(error: labels.LabelError) -> str:
     """A plain sentence for a LabelError, chosen by its code (its English message is for logs)."""
     code, values = error.code, error.values
     if code == "count_out_of_range":
-        return _("Enter a number of labels from %(minimum)d to %(maximum)d.",
-                 minimum=values.get("minimum", 1), maximum=values.get("maximum", labels.MAX_LABELS))
+        return _(
+            "Enter a number of labels from %(minimum)d to %(maximum)d.",
+            minimum=values.get("minimum", 1),
+            maximum=values.get("maximum", labels.MAX_LABELS),
+        )
     if code == "skip_out_of_range":
-        return _("Labels to skip must be from 0 to %(maximum)d on this sheet.", maximum=values.get("maximum", 0))
+        return _(
+            "Labels to skip must be from 0 to %(maximum)d on this sheet.", maximum=values.get("maximum", 0)
+        )
     if code == "page_out_of_range":
         return _("This page does not exist.")
     if code == "offset_off_page":
-        return _("This shift pushes labels off the page. On this sheet it must be between %(minimum)s and "
-                 "%(maximum)s mm.", minimum=_mm(values.get("minimum")), maximum=_mm(values.get("maximum")))
+        return _(
+            "This shift pushes labels off the page. On this sheet it must be between %(minimum)s and "
+            "%(maximum)s mm.",
+            minimum=_mm(values.get("minimum")),
+            maximum=_mm(values.get("maximum")),
+        )
     if code == "labels_exceed_page":
-        return _("The labels do not fit on the page: they need %(needed).1f mm, the page has %(available).1f mm.",
-                 needed=values.get("needed_mm", 0), available=values.get("maximum", 0))
+        return _(
+            "The labels do not fit on the page: they need %(needed).1f mm, the page has %(available).1f mm.",
+            needed=values.get("needed_mm", 0),
+            available=values.get("maximum", 0),
+        )
     if code == "labels_overlap":
         return _("The distance from one label to the next cannot be smaller than the label.")
     if code == "margin_negative":
@@ -43,8 +62,11 @@ def label_message(error: labels.LabelError) -> str:
     if code == "size_out_of_range":
         return _("Enter a size of more than 0 and at most 1000 mm.")
     if code == "grid_out_of_range":
-        return _("Enter a whole number from %(minimum)d to %(maximum)d.",
-                 minimum=values.get("minimum", 1), maximum=values.get("maximum", 30))
+        return _(
+            "Enter a whole number from %(minimum)d to %(maximum)d.",
+            minimum=values.get("minimum", 1),
+            maximum=values.get("maximum", 30),
+        )
     if code == "not_a_number":
         return _("Enter this measure in millimetres.")
     if code == "unknown_layout":
@@ -54,8 +76,10 @@ def label_message(error: labels.LabelError) -> str:
     if code == "label_too_small":
         return _("The text does not fit on labels this small. Choose a sheet with bigger labels.")
     if code in FONT_CODES:
-        return _("The Japanese font for printing could not be loaded. Ask the administrator to check "
-                 "LABEL_FONT_PATH.")
+        return _(
+            "The Japanese font for printing could not be loaded. Ask the administrator to check "
+            "LABEL_FONT_PATH."
+        )
     if code == "invalid_base_url":
         return _("The public address of this site in the settings is not a valid http(s) address.")
     if code == "payload_too_long":
@@ -87,6 +111,8 @@ def attach_print_error(form: Form, error: Exception) -> str | None:
         name = error.field
     message = print_message(error)
     if name and name in form:
-        form[name].errors = [*form[name].errors, message] if isinstance(form[name].errors, list) else [message]
+        form[name].errors = (
+            [*form[name].errors, message] if isinstance(form[name].errors, list) else [message]
+        )
         return None
     return message

@@ -1,4 +1,5 @@
 """The views of the printing blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 import io
@@ -57,8 +58,9 @@ def font_path() -> str | None:
 
 def pdf_response(pdf: bytes, filename: str) -> Response:
     """Send a PDF as a download."""
-    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                         download_name=filename, max_age=0)
+    response = send_file(
+        io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=filename, max_age=0
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -75,8 +77,14 @@ def refusal(error: Exception) -> Response:
 
 def job_args(job: PrintJob) -> dict:
     """The query string of a job's preview image."""
-    args = dict(product=job.product, layout=job.layout, count=job.count, skip=job.skip,
-                offset_x_mm=f"{job.offset_x_mm:g}", offset_y_mm=f"{job.offset_y_mm:g}")
+    args = dict(
+        product=job.product,
+        layout=job.layout,
+        count=job.count,
+        skip=job.skip,
+        offset_x_mm=f"{job.offset_x_mm:g}",
+        offset_y_mm=f"{job.offset_y_mm:g}",
+    )
     if job.location_id is not None:
         args["location_id"] = job.location_id
     for name, value in (job.custom or {}).items():
@@ -86,7 +94,7 @@ def job_args(job: PrintJob) -> dict:
 
 
 def checked_preview(form, job: PrintJob) -> dict | None:
-    """Check the whole job by drawing it small; the preview's URL and page count, or None with the error shown."""
+    """Check the job by drawing it small: the preview's URL and page count, or None with the error shown."""
     try:
         pages = printing.pages_of(job, base_url=base_url())
         printing.render_job_preview(job, base_url=base_url(), font_path=font_path(), dpi=labels.MIN_DPI)
@@ -98,6 +106,7 @@ def checked_preview(form, job: PrintJob) -> dict | None:
 
 # ---- the print page ---------------------------------------------------------------------------
 
+
 def _prefilled_form() -> tuple[PrintForm, str | None]:
     """The print form from a link: ?assembly=<record id>&count=<n>&location=<id>&product=<key>."""
     message = None
@@ -107,24 +116,36 @@ def _prefilled_form() -> tuple[PrintForm, str | None]:
         try:
             made = printing.assembled_quantity(assembly_id)
         except NotFound:
-            message = _("Assembly #%(id)s does not exist, so these labels will not be linked to it.", id=assembly_id)
+            message = _(
+                "Assembly #%(id)s does not exist, so these labels will not be linked to it.", id=assembly_id
+            )
             assembly_id = None
     product = request.args.get("product")
     count = optional_int(request.args.get("count"))
-    data = dict(product=product if product in {p.value for p in Product} else Product.PACKAGE_LABEL.value,
-                location_id=optional_int(request.args.get("location")), layout="", skip=0,
-                offset_x_mm=0.0, offset_y_mm=0.0,
-                count=count if count is not None else (made or DEFAULT_COUNT),
-                assembly_record_id=assembly_id)
+    data = dict(
+        product=product if product in {p.value for p in Product} else Product.PACKAGE_LABEL.value,
+        location_id=optional_int(request.args.get("location")),
+        layout="",
+        skip=0,
+        offset_x_mm=0.0,
+        offset_y_mm=0.0,
+        count=count if count is not None else (made or DEFAULT_COUNT),
+        assembly_record_id=assembly_id,
+    )
     return PrintForm(data=data), message
 
 
 def _download(form, job: PrintJob, **batch):
     """Record the batch and answer with its PDF; on a refusal put the message on the form (None)."""
     try:
-        result = printing.record_batch(job, base_url=base_url(), font_path=font_path(),
-                                       created_by=current_user.id,
-                                       idempotency_key=form.idempotency_key.data, **batch)
+        result = printing.record_batch(
+            job,
+            base_url=base_url(),
+            font_path=font_path(),
+            created_by=current_user.id,
+            idempotency_key=form.idempotency_key.data,
+            **batch,
+        )
     except PRINT_ERRORS as error:
         form.message = attach_print_error(form, error)
         return None
@@ -147,16 +168,22 @@ def index():
     if valid:
         job = form.job()
         if request.form.get("action") == "download":
-            response = _download(form, job, assembly_record_id=form.assembly_record_id.data,
-                                 note=form.note.data or "")
+            response = _download(
+                form, job, assembly_record_id=form.assembly_record_id.data, note=form.note.data or ""
+            )
             if response is not None:
                 return response
         else:
             preview = checked_preview(form, job)
     assembly_id = form.assembly_record_id.data
-    return render_template("printing/index.html", form=form, preview=preview,
-                           message=message or form.message, assembly_id=assembly_id,
-                           recent=printing.list_batches(limit=5))
+    return render_template(
+        "printing/index.html",
+        form=form,
+        preview=preview,
+        message=message or form.message,
+        assembly_id=assembly_id,
+        recent=printing.list_batches(limit=5),
+    )
 
 
 @bp.route("/preview.png")
@@ -167,14 +194,20 @@ def preview():
     if not form.validate():
         return Response(_("Please check the values on the form."), status=400, mimetype="text/plain")
     try:
-        png = printing.render_job_preview(form.job(), base_url=base_url(), font_path=font_path(),
-                                          dpi=PREVIEW_DPI, page=optional_int(request.args.get("page")) or 1)
+        png = printing.render_job_preview(
+            form.job(),
+            base_url=base_url(),
+            font_path=font_path(),
+            dpi=PREVIEW_DPI,
+            page=optional_int(request.args.get("page")) or 1,
+        )
     except PRINT_ERRORS as error:
         return refusal(error)
     return png_response(png)
 
 
 # ---- past batches -----------------------------------------------------------------------------
+
 
 @bp.route("/batches")
 @staff_required
@@ -191,13 +224,17 @@ def reprint(batch_id: int):
         batch = printing.get_batch(batch_id)
     except NotFound:
         abort(404)
-    form = ReprintForm(data=dict(skip=0, offset_x_mm=batch.offset_x_tenths / 10,
-                                 offset_y_mm=batch.offset_y_tenths / 10))
+    form = ReprintForm(
+        data=dict(skip=0, offset_x_mm=batch.offset_x_tenths / 10, offset_y_mm=batch.offset_y_tenths / 10)
+    )
     form.message = None
     preview = None
     if request.method == "GET" or form.validate_on_submit():
-        job = printing.job_of(batch, skip=form.skip.data or 0,
-                              offset_mm=(form.offset_x_mm.data or 0.0, form.offset_y_mm.data or 0.0))
+        job = printing.job_of(
+            batch,
+            skip=form.skip.data or 0,
+            offset_mm=(form.offset_x_mm.data or 0.0, form.offset_y_mm.data or 0.0),
+        )
         if request.form.get("action") == "download":
             try:
                 pdf = printing.render_job_pdf(job, base_url=base_url(), font_path=font_path())
@@ -208,15 +245,25 @@ def reprint(batch_id: int):
         else:
             preview = checked_preview(form, job)
     location = catalog.get_location(batch.location_id) if batch.location_id else None
-    return render_template("printing/reprint.html", batch=batch, location=location, form=form,
-                           preview=preview, message=form.message)
+    return render_template(
+        "printing/reprint.html",
+        batch=batch,
+        location=location,
+        form=form,
+        preview=preview,
+        message=form.message,
+    )
 
 
 # ---- calibration ------------------------------------------------------------------------------
 
+
 def _calibration_form() -> LayoutFields:
-    form = LayoutFields(formdata=request.args or None, meta={"csrf": False},
-                        data=dict(layout="12up", offset_x_mm=0.0, offset_y_mm=0.0))
+    form = LayoutFields(
+        formdata=request.args or None,
+        meta={"csrf": False},
+        data=dict(layout="12up", offset_x_mm=0.0, offset_y_mm=0.0),
+    )
     form.layout.choices = layout_choices(standard=False)
     return form
 
@@ -234,14 +281,16 @@ def calibration():
     preview = None
     if not request.args or form.validate():
         try:
-            labels.calibration_preview(_calibration_sheet(form), offset_mm=form.offsets(),
-                                       font_path=font_path(), dpi=labels.MIN_DPI)
+            labels.calibration_preview(
+                _calibration_sheet(form), offset_mm=form.offsets(), font_path=font_path(), dpi=labels.MIN_DPI
+            )
         except PRINT_ERRORS as error:
             form.message = attach_print_error(form, error)
         else:
             args = {name: value for name, value in request.args.items() if value != ""}
-            preview = dict(url=url_for(".calibration_preview", **args),
-                           pdf=url_for(".calibration_pdf", **args))
+            preview = dict(
+                url=url_for(".calibration_preview", **args), pdf=url_for(".calibration_pdf", **args)
+            )
     return render_template("printing/calibration.html", form=form, preview=preview, message=form.message)
 
 
@@ -275,6 +324,7 @@ def calibration_preview():
 
 # ---- placards ---------------------------------------------------------------------------------
 
+
 def placard_url(location_id: int) -> str:
     """Where a location's page links to print its placard."""
     return url_for("printing.placard", location_id=location_id)
@@ -289,8 +339,14 @@ def _location_or_404(location_id: int):
 
 def _placard_job(location, form: PlacardForm) -> PrintJob:
     offset_x, offset_y = (form.offset_x_mm.data or 0.0, form.offset_y_mm.data or 0.0)
-    return PrintJob(product=Product.PLACARD.value, location_id=location.id,
-                    layout=form.layout.data or "a5", count=1, offset_x_mm=offset_x, offset_y_mm=offset_y)
+    return PrintJob(
+        product=Product.PLACARD.value,
+        location_id=location.id,
+        layout=form.layout.data or "a5",
+        count=1,
+        offset_x_mm=offset_x,
+        offset_y_mm=offset_y,
+    )
 
 
 @bp.route("/placard/<int:location_id>", methods=["GET", "POST"])
@@ -310,10 +366,16 @@ def placard(location_id: int):
         else:
             preview = checked_preview(form, job)
             if preview:
-                preview["url"] = url_for(".placard_preview", location_id=location.id, layout=job.layout,
-                                         offset_x_mm=f"{job.offset_x_mm:g}", offset_y_mm=f"{job.offset_y_mm:g}")
-    return render_template("printing/placard.html", location=location, form=form, preview=preview,
-                           message=form.message)
+                preview["url"] = url_for(
+                    ".placard_preview",
+                    location_id=location.id,
+                    layout=job.layout,
+                    offset_x_mm=f"{job.offset_x_mm:g}",
+                    offset_y_mm=f"{job.offset_y_mm:g}",
+                )
+    return render_template(
+        "printing/placard.html", location=location, form=form, preview=preview, message=form.message
+    )
 
 
 @bp.route("/placard/<int:location_id>/preview.png")
@@ -325,8 +387,9 @@ def placard_preview(location_id: int):
     if request.args.get("layout") not in PLACARD_LAYOUTS:
         form.layout.data = "a5"
     try:
-        png = printing.render_job_preview(_placard_job(location, form), base_url=base_url(),
-                                          font_path=font_path(), dpi=PREVIEW_DPI)
+        png = printing.render_job_preview(
+            _placard_job(location, form), base_url=base_url(), font_path=font_path(), dpi=PREVIEW_DPI
+        )
     except PRINT_ERRORS as error:
         return refusal(error)
     return png_response(png)

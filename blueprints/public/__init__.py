@@ -3,6 +3,7 @@
 `/l/<code>` is printed on labels and placards that stay up for years: it must keep working,
 set no cookie for visitors, load nothing from elsewhere and store nothing about them.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)

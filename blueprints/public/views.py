@@ -1,4 +1,5 @@
 """The views of the public blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 from flask import render_template, request, url_for
@@ -20,6 +21,7 @@ def location_page(code: str):
         return render_template("public/support.html", location=None, unknown=True), 404
     if current_user.is_authenticated and current_user.role != "school":
         from ..rounds.views import render_restock
+
         return render_restock(location)
     # The reach of a placement: visitors' page views only, never staff rounds nor HEAD probes.
     if location.active and not current_user.is_authenticated and request.method == "GET":
@@ -31,5 +33,6 @@ def location_page(code: str):
 @bp.route("/support")
 def support():
     """The same support content without a location: the general QR on leaflet cards."""
-    return render_template("public/support.html", location=None, unknown=False,
-                           login_url=url_for("auth.login"))
+    return render_template(
+        "public/support.html", location=None, unknown=False, login_url=url_for("auth.login")
+    )

@@ -3,6 +3,7 @@
 Every page reads; nothing here writes. The figures come from `inventory.reports`,
 `inventory.dashboard` and `inventory.exports`; charts are inline SVG drawn by `charts`.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -1,4 +1,5 @@
 """Forms of the report pages: the fiscal-year chooser and the CSV export (both GET, no CSRF)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,34 +26,44 @@ class GetForm(AppForm):
 class YearForm(GetForm):
     """Which fiscal year (年度) to report."""
 
-    year = NumberField(_l("Fiscal year (April to March)"), validators=[Optional()],
-                       description=_l("The year in which the fiscal year starts, e.g. 2026 for April 2026 to March 2027."))
+    year = NumberField(
+        _l("Fiscal year (April to March)"),
+        validators=[Optional()],
+        description=_l("The year in which the fiscal year starts, e.g. 2026 for April 2026 to March 2027."),
+    )
 
     def validate_year(self, field):
         """Only years a report can mean."""
         if field.data is not None and not FIRST_YEAR <= field.data <= LAST_YEAR:
-            raise ValidationError(_l("Please choose a year between %(first)d and %(last)d.",
-                                     first=FIRST_YEAR, last=LAST_YEAR))
+            raise ValidationError(
+                _l("Please choose a year between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+            )
 
 
 def _in_range(form, field):
     if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-        raise ValidationError(_l("Please choose a date between %(first)d and %(last)d.",
-                                 first=FIRST_YEAR, last=LAST_YEAR))
+        raise ValidationError(
+            _l("Please choose a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        )
 
 
 class ExportForm(GetForm):
     """What to export, for which Japanese days, in which encoding."""
 
-    dataset = SelectField(_l("What to export"), choices=list(DATASET_NAMES.items()),
-                          validators=[InputRequired()])
+    dataset = SelectField(
+        _l("What to export"), choices=list(DATASET_NAMES.items()), validators=[InputRequired()]
+    )
     since = DateField(_l("From"), validators=[Optional(), _in_range])
     until = DateField(_l("To"), validators=[Optional(), _in_range])
-    encoding = SelectField(_l("Character encoding"), default="utf-8",
-                           choices=[("utf-8", _l("UTF-8 (Excel 2016 or later)")),
-                                    ("cp932", _l("Shift_JIS (older Excel)"))],
-                           description=_l("In Shift_JIS, characters it cannot hold are replaced with 〓, "
-                                          "and the last line of the file lists them."))
+    encoding = SelectField(
+        _l("Character encoding"),
+        default="utf-8",
+        choices=[("utf-8", _l("UTF-8 (Excel 2016 or later)")), ("cp932", _l("Shift_JIS (older Excel)"))],
+        description=_l(
+            "In Shift_JIS, characters it cannot hold are replaced with 〓, "
+            "and the last line of the file lists them."
+        ),
+    )
 
     def validate_until(self, field):
         """The end may not come before the start."""

@@ -1,4 +1,5 @@
 """The views of the reports blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 from flask import Response, current_app, render_template, request
@@ -31,8 +32,9 @@ def dashboard():
     board = dashboard_figures.dashboard()
     months = month_labels(board.months)
     chart = flow_chart(_("Packs received and given out, last 12 months"), months, board.monthly)
-    return render_template("reports/dashboard.html", board=board, chart=chart,
-                           month_table=flow_table(months, board.monthly))
+    return render_template(
+        "reports/dashboard.html", board=board, chart=chart, month_table=flow_table(months, board.monthly)
+    )
 
 
 @bp.route("/locations/<int:location_id>")
@@ -42,14 +44,26 @@ def location(location_id: int):
     figures = or_404(dashboard_figures.location_report, location_id)
     months = month_labels(figures.months)
     consumption_chart = charts.bar_chart(
-        _("Packs taken per day, by month"), months,
+        _("Packs taken per day, by month"),
+        months,
         [charts.Series(_("Packs per day"), figures.per_day, "s-consumption")],
-        y_label=_("Packs per day"), x_label=_("Month"))
+        y_label=_("Packs per day"),
+        x_label=_("Month"),
+    )
     scans_chart = charts.bar_chart(
-        _("Support page views (QR scans) per month"), months,
-        [charts.Series(_("QR scans"), figures.scans, "s-scans")], y_label=_("Views"), x_label=_("Month"))
-    return render_template("reports/location.html", figures=figures, months=months,
-                           consumption_chart=consumption_chart, scans_chart=scans_chart)
+        _("Support page views (QR scans) per month"),
+        months,
+        [charts.Series(_("QR scans"), figures.scans, "s-scans")],
+        y_label=_("Views"),
+        x_label=_("Month"),
+    )
+    return render_template(
+        "reports/location.html",
+        figures=figures,
+        months=months,
+        consumption_chart=consumption_chart,
+        scans_chart=scans_chart,
+    )
 
 
 def _chosen_year():
@@ -68,11 +82,17 @@ def fiscal_year():
     """The fiscal-year report (年度報告) with targets against results; printable on A4."""
     year, form = _chosen_year()
     if year is None:
-        return render_template("reports/fiscal_year.html", form=form, report=None, tables=[],
-                               years=reports.years_with_data()), 400
+        return render_template(
+            "reports/fiscal_year.html", form=form, report=None, tables=[], years=reports.years_with_data()
+        ), 400
     report = reports.fiscal_year_report(year)
-    return render_template("reports/fiscal_year.html", form=form, report=report,
-                           tables=fiscal_year_tables(report), years=reports.years_with_data())
+    return render_template(
+        "reports/fiscal_year.html",
+        form=form,
+        report=report,
+        tables=fiscal_year_tables(report),
+        years=reports.years_with_data(),
+    )
 
 
 @bp.route("/fiscal-year.csv")
@@ -81,13 +101,17 @@ def fiscal_year_csv():
     """The fiscal-year report as one CSV file, section after section."""
     year, form = _chosen_year()
     if year is None:
-        return render_template("reports/fiscal_year.html", form=form, report=None, tables=[],
-                               years=reports.years_with_data()), 400
+        return render_template(
+            "reports/fiscal_year.html", form=form, report=None, tables=[], years=reports.years_with_data()
+        ), 400
     try:
         codec = exports.check_encoding(request.args.get("encoding"))
     except exports.UnsupportedEncoding:
-        return render_template("errors/error.html", code=400, message=_(
-            "This character encoding is not offered. Choose UTF-8 or Shift_JIS.")), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            message=_("This character encoding is not offered. Choose UTF-8 or Shift_JIS."),
+        ), 400
     report = reports.fiscal_year_report(year)
     body = []
     for table in fiscal_year_tables(report):
@@ -96,7 +120,9 @@ def fiscal_year_csv():
             body.append(table.footer)
         body.append([])
     title = [_("Fiscal year report"), fiscal_year_label(year)]
-    return _csv_response(exports.csv_chunks(title, body, codec, str(CP932_NOTE)), f"fiscal-year-{year}", codec)
+    return _csv_response(
+        exports.csv_chunks(title, body, codec, str(CP932_NOTE)), f"fiscal-year-{year}", codec
+    )
 
 
 def _in_app_context(app, chunks):
@@ -116,9 +142,14 @@ def _in_app_context(app, chunks):
 
 def _csv_response(chunks, stem: str, codec: str) -> Response:
     app = current_app._get_current_object()
-    return Response(_in_app_context(app, chunks), content_type=CSV_TYPES[codec],
-                    headers={"Content-Disposition": f'attachment; filename="tsunagari-{stem}.csv"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        _in_app_context(app, chunks),
+        content_type=CSV_TYPES[codec],
+        headers={
+            "Content-Disposition": f'attachment; filename="tsunagari-{stem}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/export")

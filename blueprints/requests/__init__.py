@@ -4,6 +4,7 @@ Cookies: the public form page (/request, /l/<code>/request) sets the session coo
 Flask-WTF keeps the form's CSRF token there; it holds nothing else. The support page behind
 the QR codes (/l/<code>) links to the form and sets no cookie at all.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("requests", __name__)

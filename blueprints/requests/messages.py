@@ -1,4 +1,5 @@
 """The request services' refusals as plain sentences in the user's language, on the right field."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -26,8 +27,10 @@ def request_message(error: DomainError) -> str:
     """A sentence saying what is wrong and, where it helps, what would work."""
     reason = error.details.get("reason")
     if isinstance(error, RateLimited):
-        return _("We have received several requests from this connection. Please try again in an hour, "
-                 "or call us instead.")
+        return _(
+            "We have received several requests from this connection. Please try again in an hour, "
+            "or call us instead."
+        )
     if isinstance(error, RequestClosed):
         return {
             "fulfilled": _("This request has already been fulfilled, so it cannot be changed."),

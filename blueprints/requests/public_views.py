@@ -5,6 +5,7 @@ carries nothing personal. A filled-in honeypot gets the same confirmation and st
 A request sent from a location's QR page remembers the location (which toilets lead people
 to ask), nothing more about the person.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,9 +38,13 @@ def _form_page(location):
     if form.validate_on_submit():
         try:
             submit_public_request(
-                quantity=form.quantity.data, delivery=form.delivery.data, address_key=address_key(),
-                location_id=location.id if location else None, idempotency_key=form.idempotency_key.data,
-                **form.mail_data())
+                quantity=form.quantity.data,
+                delivery=form.delivery.data,
+                address_key=address_key(),
+                location_id=location.id if location else None,
+                idempotency_key=form.idempotency_key.data,
+                **form.mail_data(),
+            )
         except RateLimited as error:
             message, status = attach_request_error(form, error), 429
         except DomainError as error:
@@ -48,8 +53,13 @@ def _form_page(location):
             return redirect(url_for(".public_thanks"))
     elif form.is_submitted():
         status = 422
-    return render_template("requests/public_form.html", form=form, location=location, message=message,
-                           retention_days=get_settings().retention_days), status
+    return render_template(
+        "requests/public_form.html",
+        form=form,
+        location=location,
+        message=message,
+        retention_days=get_settings().retention_days,
+    ), status
 
 
 @bp.route("/request", methods=["GET", "POST"])

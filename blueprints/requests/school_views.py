@@ -3,6 +3,7 @@
 Every id in a URL is checked against the school's own links: another school's location or
 request is "not found" (404), never "forbidden", so ids reveal nothing.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -48,16 +49,21 @@ def school_location(location_id: int):
     if location.active and form.validate_on_submit():
         try:
             result = requests.create_refill_request(
-                location.id, quantity=form.quantity.data, needed_on=form.needed_on.data,
-                note=form.note.data or "", requested_by=current_user.id,
-                idempotency_key=form.idempotency_key.data)
+                location.id,
+                quantity=form.quantity.data,
+                needed_on=form.needed_on.data,
+                note=form.note.data or "",
+                requested_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = attach_request_error(form, error)
         else:
             flash(_("Thank you. Your request has been sent to the office."), "success")
             return redirect(url_for(".school_request_page", request_id=result.request_id))
-    return render_template("requests/school_location.html", view=school_location_view(location),
-                           form=form, message=message)
+    return render_template(
+        "requests/school_location.html", view=school_location_view(location), form=form, message=message
+    )
 
 
 @bp.route("/school/requests/<int:request_id>")
@@ -68,5 +74,6 @@ def school_request_page(request_id: int):
     pack_request = school_request(request_id, locations)
     if pack_request is None:
         abort(404)
-    return render_template("requests/school_request.html", r=pack_request,
-                           location=locations[pack_request.location_id])
+    return render_template(
+        "requests/school_request.html", r=pack_request, location=locations[pack_request.location_id]
+    )

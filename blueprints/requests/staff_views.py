@@ -4,7 +4,10 @@ Personal data is shown on one page only (`personal`), on purpose: opening it, or
 address label, writes an access entry. Lists and the request page show that an address is on
 file, never the address. Nothing personal goes into a URL, a flash message or a log line.
 """
+
 from __future__ import annotations
+
+import contextlib
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -52,9 +55,11 @@ def _request_or_404(request_id: int) -> PackRequest:
 
 
 def _placement_choices(blank):
-    return [("", blank)] + [(location.id, catalog_label(location))
-                            for location in catalog.list_locations(include_retired=True)
-                            if not location.is_storeroom]
+    return [("", blank)] + [
+        (location.id, catalog_label(location))
+        for location in catalog.list_locations(include_retired=True)
+        if not location.is_storeroom
+    ]
 
 
 def catalog_label(location) -> str:
@@ -71,8 +76,15 @@ def queue():
     kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in RequestKind} else None
     location_id = optional_int(request.args.get("location"))
     rows = list_requests(status=status, kind=kind, location_id=location_id)
-    return render_template("requests/queue.html", rows=rows, counts=count_requests(), status=status,
-                           kind=kind, location_id=location_id, statuses=STATUS_FILTERS)
+    return render_template(
+        "requests/queue.html",
+        rows=rows,
+        counts=count_requests(),
+        status=status,
+        kind=kind,
+        location_id=location_id,
+        statuses=STATUS_FILTERS,
+    )
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -85,9 +97,14 @@ def new():
     if form.validate_on_submit():
         try:
             result = requests.create_individual_request(
-                quantity=form.quantity.data, delivery=form.delivery.data, channel=form.channel.data,
-                location_id=form.location_id.data, recorded_by=current_user.id,
-                idempotency_key=form.idempotency_key.data, **form.mail_data())
+                quantity=form.quantity.data,
+                delivery=form.delivery.data,
+                channel=form.channel.data,
+                location_id=form.location_id.data,
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+                **form.mail_data(),
+            )
         except DomainError as error:
             message = attach_request_error(form, error)
         else:
@@ -102,15 +119,21 @@ def fulfil_form(pack_request, formdata=None) -> FulfilForm:
     form.storeroom_id.choices = location_choices(storeroom=True)
     form.item_id.choices = item_choices()
     form.visit_id.choices = [("", _("— not on a visit: deliver from the storeroom —"))] + [
-        (visit.id, _("Visit on %(date)s: %(added)d added", date=visit.visited_at.strftime("%Y-%m-%d"),
-                     added=visit.added)) for visit in visits_for(pack_request)]
+        (
+            visit.id,
+            _(
+                "Visit on %(date)s: %(added)d added",
+                date=visit.visited_at.strftime("%Y-%m-%d"),
+                added=visit.added,
+            ),
+        )
+        for visit in visits_for(pack_request)
+    ]
     if formdata is None:
         storeroom = default_storeroom()
         form.storeroom_id.data = storeroom.id if storeroom else None
-        try:
+        with contextlib.suppress(NotFound):  # no package item yet: staff pick one
             form.item_id.data = placement_item().id
-        except NotFound:
-            pass
         form.quantity.data = pack_request.quantity
     return form
 
@@ -120,10 +143,16 @@ def render_detail(pack_request, *, fulfil=None, cancel=None, message=None, statu
     location = catalog.get_location(pack_request.location_id) if pack_request.location_id else None
     has_personal = pack_request.id in personal_data.with_personal_data([pack_request.id])
     return render_template(
-        "requests/detail.html", r=pack_request, location=location, has_personal=has_personal,
+        "requests/detail.html",
+        r=pack_request,
+        location=location,
+        has_personal=has_personal,
         fulfil_form=with_fresh_key(fulfil or fulfil_form(pack_request)),
-        cancel_form=with_fresh_key(cancel or CancelForm(formdata=None)), action_form=CsrfOnlyForm(),
-        message=message, sender_name=current_sender()), status
+        cancel_form=with_fresh_key(cancel or CancelForm(formdata=None)),
+        action_form=CsrfOnlyForm(),
+        message=message,
+        sender_name=current_sender(),
+    ), status
 
 
 def current_sender() -> str:
@@ -147,9 +176,16 @@ def personal(request_id: int):
     if view is None:
         flash(request_message(NoPersonalData("none")), "info")
         return redirect(url_for(".detail", request_id=pack_request.id))
-    response = current_app.make_response(render_template(
-        "requests/personal.html", r=pack_request, personal=view, label_form=AddressLabelForm(),
-        action_form=CsrfOnlyForm(), sender_name=current_sender()))
+    response = current_app.make_response(
+        render_template(
+            "requests/personal.html",
+            r=pack_request,
+            personal=view,
+            label_form=AddressLabelForm(),
+            action_form=CsrfOnlyForm(),
+            sender_name=current_sender(),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -181,14 +217,23 @@ def fulfil(request_id: int):
         visit_id = form.visit_id.data if pack_request.kind == RequestKind.REFILL else None
         try:
             result = requests.fulfil_request(
-                pack_request.id, by=current_user.id, storeroom_id=form.storeroom_id.data,
-                item_id=form.item_id.data, quantity=form.quantity.data, visit_id=visit_id,
-                idempotency_key=form.idempotency_key.data)
+                pack_request.id,
+                by=current_user.id,
+                storeroom_id=form.storeroom_id.data,
+                item_id=form.item_id.data,
+                quantity=form.quantity.data,
+                visit_id=visit_id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = attach_request_error(form, error)
         else:
-            flash(_("This form had already been sent. It was recorded once; nothing was added.")
-                  if result.replayed else _("The request is fulfilled."), "success")
+            flash(
+                _("This form had already been sent. It was recorded once; nothing was added.")
+                if result.replayed
+                else _("The request is fulfilled."),
+                "success",
+            )
             return redirect(url_for(".detail", request_id=pack_request.id))
     return render_detail(_request_or_404(request_id), fulfil=form, message=message, status=422)
 
@@ -202,8 +247,12 @@ def cancel(request_id: int):
     message = None
     if form.validate_on_submit():
         try:
-            requests.cancel_request(pack_request.id, reason=form.reason.data, by=current_user.id,
-                                    idempotency_key=form.idempotency_key.data)
+            requests.cancel_request(
+                pack_request.id,
+                reason=form.reason.data,
+                by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = attach_request_error(form, error)
         else:
@@ -226,9 +275,13 @@ def address_label(request_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        pdf = request_printing.address_label_pdf(pack_request.id, viewer_id=current_user.id,
-                                                 layout=form.layout.data, skip=form.skip.data or 0,
-                                                 font_path=current_app.config.get("LABEL_FONT_PATH"))
+        pdf = request_printing.address_label_pdf(
+            pack_request.id,
+            viewer_id=current_user.id,
+            layout=form.layout.data,
+            skip=form.skip.data or 0,
+            font_path=current_app.config.get("LABEL_FONT_PATH"),
+        )
     except (DomainError, labels.LabelError) as error:
         return _print_refused(pack_request, error)
     return pdf_response(pdf, f"address-{pack_request.id}.pdf")
@@ -242,14 +295,16 @@ def packing_slip(request_id: int):
     if not CsrfOnlyForm().validate_on_submit():
         abort(400)
     try:
-        pdf = request_printing.packing_slip_pdf(pack_request.id,
-                                                font_path=current_app.config.get("LABEL_FONT_PATH"))
+        pdf = request_printing.packing_slip_pdf(
+            pack_request.id, font_path=current_app.config.get("LABEL_FONT_PATH")
+        )
     except (DomainError, labels.LabelError) as error:
         return _print_refused(pack_request, error)
     return pdf_response(pdf, f"slip-{pack_request.id}.pdf")
 
 
 # ---- administrators ------------------------------------------------------------------------
+
 
 @bp.route("/requests/access-log")
 @admin_required
@@ -260,8 +315,9 @@ def access_log():
 
 def _link_form(formdata=None) -> SchoolLinkForm:
     form = SchoolLinkForm(formdata=formdata)
-    form.user_id.choices = [("", _("— choose —"))] + [(u.id, f"{u.name} ({u.username})")
-                                                      for u in schools.school_users()]
+    form.user_id.choices = [("", _("— choose —"))] + [
+        (u.id, f"{u.name} ({u.username})") for u in schools.school_users()
+    ]
     form.location_id.choices = _placement_choices(_("— choose —"))
     return form
 
@@ -276,13 +332,21 @@ def school_links():
         try:
             schools.link(form.user_id.data, form.location_id.data)
         except DomainError as error:
-            message = _("This account is already linked to this location.") if error.field == "location_id" \
-                and "already" in str(error) else request_message(error)
+            message = (
+                _("This account is already linked to this location.")
+                if error.field == "location_id" and "already" in str(error)
+                else request_message(error)
+            )
         else:
             flash(_("The school account is linked to the location."), "success")
             return redirect(url_for(".school_links"))
-    return render_template("requests/school_links.html", form=form, links=schools.list_links(),
-                           action_form=CsrfOnlyForm(), message=message)
+    return render_template(
+        "requests/school_links.html",
+        form=form,
+        links=schools.list_links(),
+        action_form=CsrfOnlyForm(),
+        message=message,
+    )
 
 
 @bp.route("/school-links/<int:link_id>/remove", methods=["POST"])

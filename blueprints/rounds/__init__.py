@@ -1,4 +1,5 @@
 """Restock rounds: the volunteer's form behind each QR code, the confirmation, the round plan."""
+
 from flask import Blueprint
 
 bp = Blueprint("rounds", __name__)

@@ -1,4 +1,5 @@
 """The restock form a volunteer fills in at a dispenser."""
+
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
@@ -33,8 +34,10 @@ class CheckboxList:
         for index, (value, label) in enumerate(field.choices):
             option_id = escape(f"{field.id}-{index}")
             checked = "checked " if value in chosen else ""
-            items.append(f'<li><input {checked}id="{option_id}" name="{name}" type="checkbox" '
-                         f'value="{escape(value)}"> <label for="{option_id}">{escape(label)}</label></li>')
+            items.append(
+                f'<li><input {checked}id="{option_id}" name="{name}" type="checkbox" '
+                f'value="{escape(value)}"> <label for="{option_id}">{escape(label)}</label></li>'
+            )
         return Markup(f"<ul {html_params(**kwargs)}>{''.join(items)}</ul>")
 
 
@@ -47,13 +50,19 @@ class CheckboxesField(SelectMultipleField):
 class RestockForm(OneTimeKeyForm):
     """Packages counted and added, quick flags and a note."""
 
-    counted = NumberField(_l("Packages left (counted)"),
-                          validators=[InputRequired(), NumberRange(0, MAX_PACKAGES_AT_A_LOCATION)])
-    added = NumberField(_l("Packages added"),
-                        validators=[InputRequired(), NumberRange(0, MAX_PACKAGES_AT_A_LOCATION)])
+    counted = NumberField(
+        _l("Packages left (counted)"),
+        validators=[InputRequired(), NumberRange(0, MAX_PACKAGES_AT_A_LOCATION)],
+    )
+    added = NumberField(
+        _l("Packages added"), validators=[InputRequired(), NumberRange(0, MAX_PACKAGES_AT_A_LOCATION)]
+    )
     flags = CheckboxesField(_l("Anything to report?"), choices=FLAG_CHOICES, validators=[Optional()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500), no_control_characters],
-                         description=_l("Please do not write anything about people here."))
+    note = TextAreaField(
+        _l("Note"),
+        validators=[Optional(), Length(max=500), no_control_characters],
+        description=_l("Please do not write anything about people here."),
+    )
     storeroom_id = SelectField(_l("Packages taken from"), coerce=int, validate_choice=True)
     # Set by the phone when it saves a visit offline, so a late replay keeps when it happened.
     occurred_at = HiddenField()

@@ -1,4 +1,5 @@
 """The views of the rounds blueprint (see the package's docstring)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,13 +45,20 @@ def restock_form(suggestion: visits.Suggestion, formdata=None) -> RestockForm:
     return form
 
 
-def render_restock(location: sa.Row, form: RestockForm | None = None, message: str | None = None,
-                   status: int = 200):
+def render_restock(
+    location: sa.Row, form: RestockForm | None = None, message: str | None = None, status: int = 200
+):
     """Show the restock page: the location, its last visit, what should be there, the form."""
     suggestion = visits.suggest(location)
     form = form or restock_form(suggestion)
-    return render_template("rounds/restock.html", location=location, form=form, message=message,
-                           suggestion=suggestion, last=visits.last_visit(location.id)), status
+    return render_template(
+        "rounds/restock.html",
+        location=location,
+        form=form,
+        message=message,
+        suggestion=suggestion,
+        last=visits.last_visit(location.id),
+    ), status
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -75,17 +83,29 @@ def record_visit(code: str):
         return render_restock(location, form, status=422)
     try:
         result = visits.record_visit(
-            location.id, counted=form.counted.data, added=form.added.data, flags=form.flags.data,
-            note=form.note.data or "", storeroom_id=form.storeroom_id.data,
-            occurred_at=_parse_time(form.occurred_at.data), recorded_by=current_user.id,
-            idempotency_key=form.idempotency_key.data)
+            location.id,
+            counted=form.counted.data,
+            added=form.added.data,
+            flags=form.flags.data,
+            note=form.note.data or "",
+            storeroom_id=form.storeroom_id.data,
+            occurred_at=_parse_time(form.occurred_at.data),
+            recorded_by=current_user.id,
+            idempotency_key=form.idempotency_key.data,
+        )
     except DomainError as error:
         message = attach_error(form, error)
         return render_restock(location, form, message, status=422)
     if result.added_unrecorded:
-        flash(_("The count was recorded, but the storeroom records have only %(available)d packages, "
+        flash(
+            _(
+                "The count was recorded, but the storeroom records have only %(available)d packages, "
                 "so the %(added)d added were not recorded. Please tell the office.",
-                available=visits.suggest(location).storeroom_available, added=result.added_unrecorded), "error")
+                available=visits.suggest(location).storeroom_available,
+                added=result.added_unrecorded,
+            ),
+            "error",
+        )
     return redirect(url_for(".visit_done", visit_id=result.visit_id))
 
 
@@ -98,9 +118,13 @@ def visit_done(visit_id: int):
         abort(404)
     result = visits.visit_result_of(visit)
     plan = [row for row in rounds.round_plan() if row.location_id != visit.location_id]
-    return render_template("rounds/done.html", visit=visit, result=result,
-                           location=db.session.get(Location, visit.location_id),
-                           next_row=plan[0] if plan else None)
+    return render_template(
+        "rounds/done.html",
+        visit=visit,
+        result=result,
+        location=db.session.get(Location, visit.location_id),
+        next_row=plan[0] if plan else None,
+    )
 
 
 @bp.route("/rounds")
@@ -109,8 +133,9 @@ def plan():
     """The round plan: locations by urgency, with a carry list for the ones ticked."""
     rows = rounds.round_plan()
     chosen = {int(v) for v in request.args.getlist("location") if v.isdigit()}
-    return render_template("rounds/plan.html", rows=rows, chosen=chosen,
-                           carry=rounds.carry_list(rows, chosen), now=utcnow())
+    return render_template(
+        "rounds/plan.html", rows=rows, chosen=chosen, carry=rounds.carry_list(rows, chosen), now=utcnow()
+    )
 
 
 @bp.route("/sw.js")

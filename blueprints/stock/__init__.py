@@ -4,6 +4,7 @@ Each view parses its form, checks the role and the object (404 for unknown ids),
 service in `inventory`, then flashes and redirects or re-renders the form with its errors
 (status 200, including refusals like not enough stock).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """Items (with package recipes) and locations (with their permanent codes and public pages)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -25,13 +26,18 @@ def _catalog_refusal(form, error: DomainError) -> str | None:
 
 # ---- items -------------------------------------------------------------------------------
 
+
 @bp.route("/items")
 @staff_required
 def items():
     """List the items; retired ones on request."""
     show_retired = request.args.get("retired") == "1"
-    return render_template("stock/items.html", items=catalog.list_items(include_retired=show_retired),
-                           show_retired=show_retired, action_form=ActiveForm(formdata=None))
+    return render_template(
+        "stock/items.html",
+        items=catalog.list_items(include_retired=show_retired),
+        show_retired=show_retired,
+        action_form=ActiveForm(formdata=None),
+    )
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -42,10 +48,14 @@ def new_item():
     message = None
     if form.validate_on_submit():
         try:
-            item = catalog.create_item(form.name.data, form.kind.data, form.unit.data,
-                                       pads_per_unit=form.pads_per_unit.data,
-                                       low_stock_threshold=form.low_stock_threshold.data,
-                                       idempotency_key=form.idempotency_key.data)
+            item = catalog.create_item(
+                form.name.data,
+                form.kind.data,
+                form.unit.data,
+                pads_per_unit=form.pads_per_unit.data,
+                low_stock_threshold=form.low_stock_threshold.data,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = _catalog_refusal(form, error)
         else:
@@ -72,18 +82,29 @@ def edit_item(item_id: int):
     message = None
     if form.validate_on_submit():
         try:
-            catalog.update_item(item.id, name=form.name.data, unit=form.unit.data,
-                                pads_per_unit=form.pads_per_unit.data,
-                                low_stock_threshold=form.low_stock_threshold.data)
+            catalog.update_item(
+                item.id,
+                name=form.name.data,
+                unit=form.unit.data,
+                pads_per_unit=form.pads_per_unit.data,
+                low_stock_threshold=form.low_stock_threshold.data,
+            )
         except DomainError as error:
             message = _catalog_refusal(form, error)
         else:
             flash(_("The item was saved."), "success")
             return redirect(url_for(".items"))
     recipe_form, supplies = _recipe_form(item, formdata=None) if item.kind == "package" else (None, {})
-    return render_template("stock/item_form.html", form=form, item=item, message=message,
-                           recipe_form=recipe_form, supplies=supplies,
-                           recipe=catalog.recipe_of(item.id), action_form=ActiveForm(formdata=None))
+    return render_template(
+        "stock/item_form.html",
+        form=form,
+        item=item,
+        message=message,
+        recipe_form=recipe_form,
+        supplies=supplies,
+        recipe=catalog.recipe_of(item.id),
+        action_form=ActiveForm(formdata=None),
+    )
 
 
 @bp.route("/items/<int:item_id>/recipe", methods=["POST"])
@@ -96,8 +117,11 @@ def edit_recipe(item_id: int):
     recipe_form, supplies = _recipe_form(item, formdata=request.form)
     message = None
     if recipe_form.validate_on_submit():
-        components = {entry.form.item_id.data: entry.form.quantity.data
-                      for entry in recipe_form.components if entry.form.quantity.data is not None}
+        components = {
+            entry.form.item_id.data: entry.form.quantity.data
+            for entry in recipe_form.components
+            if entry.form.quantity.data is not None
+        }
         try:
             catalog.set_recipe(item.id, components)
         except InvalidValue:
@@ -108,9 +132,17 @@ def edit_recipe(item_id: int):
             flash(_("The recipe was saved."), "success")
             return redirect(url_for(".edit_item", item_id=item.id))
     item_form = with_fresh_key(ItemForm(obj=item, formdata=None))
-    return render_template("stock/item_form.html", form=item_form, item=item, message=None,
-                           recipe_form=recipe_form, recipe_message=message, supplies=supplies,
-                           recipe=catalog.recipe_of(item.id), action_form=ActiveForm(formdata=None))
+    return render_template(
+        "stock/item_form.html",
+        form=item_form,
+        item=item,
+        message=None,
+        recipe_form=recipe_form,
+        recipe_message=message,
+        supplies=supplies,
+        recipe=catalog.recipe_of(item.id),
+        action_form=ActiveForm(formdata=None),
+    )
 
 
 @bp.route("/items/<int:item_id>/active", methods=["POST"])
@@ -122,11 +154,14 @@ def set_item_active(item_id: int):
     if not form.validate_on_submit():
         abort(400)
     catalog.set_item_active(item.id, form.active.data == "1")
-    flash(_("The item was reactivated.") if form.active.data == "1" else _("The item was retired."), "success")
+    flash(
+        _("The item was reactivated.") if form.active.data == "1" else _("The item was retired."), "success"
+    )
     return redirect(url_for(".items"))
 
 
 # ---- locations ---------------------------------------------------------------------------
+
 
 @bp.route("/locations")
 @staff_required
@@ -136,9 +171,13 @@ def locations():
     if kind not in names.LOCATION_KINDS:
         kind = None
     show_retired = request.args.get("retired") == "1"
-    return render_template("stock/locations.html", kind=kind, show_retired=show_retired,
-                           location_kinds=list(names.LOCATION_KINDS),
-                           locations=catalog.list_locations(kind=kind, include_retired=show_retired))
+    return render_template(
+        "stock/locations.html",
+        kind=kind,
+        show_retired=show_retired,
+        location_kinds=list(names.LOCATION_KINDS),
+        locations=catalog.list_locations(kind=kind, include_retired=show_retired),
+    )
 
 
 @bp.route("/locations/new", methods=["GET", "POST"])
@@ -150,9 +189,14 @@ def new_location():
     if form.validate_on_submit():
         try:
             location = catalog.create_location(
-                form.kind.data, form.name.data, address=form.address.data or "", spot=form.spot.data or "",
-                target_level=form.target_level.data, contact_note=form.contact_note.data or "",
-                idempotency_key=form.idempotency_key.data)
+                form.kind.data,
+                form.name.data,
+                address=form.address.data or "",
+                spot=form.spot.data or "",
+                target_level=form.target_level.data,
+                contact_note=form.contact_note.data or "",
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error)
         else:
@@ -167,8 +211,9 @@ def location(location_id: int):
     """One location: its stock, its latest movements and its public page."""
     detail = or_404(stock_queries.location_detail, location_id)
     public_url = url_for("public.location_page", code=detail.location.code, _external=True)
-    return render_template("stock/location.html", detail=detail, location=detail.location,
-                           public_url=public_url)
+    return render_template(
+        "stock/location.html", detail=detail, location=detail.location, public_url=public_url
+    )
 
 
 @bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
@@ -180,10 +225,15 @@ def edit_location(location_id: int):
     message = None
     if form.validate_on_submit():
         try:
-            catalog.update_location(location.id, kind=form.kind.data, name=form.name.data,
-                                    address=form.address.data or "", spot=form.spot.data or "",
-                                    target_level=form.target_level.data,
-                                    contact_note=form.contact_note.data or "")
+            catalog.update_location(
+                location.id,
+                kind=form.kind.data,
+                name=form.name.data,
+                address=form.address.data or "",
+                spot=form.spot.data or "",
+                target_level=form.target_level.data,
+                contact_note=form.contact_note.data or "",
+            )
         except DomainError as error:
             message = refusal_message(form, error)
         else:
@@ -200,8 +250,12 @@ def set_location_active(location_id: int):
     form = ActiveForm(data={"active": "0" if location.active else "1"})
     if form.validate_on_submit():
         catalog.set_location_active(location.id, form.active.data == "1")
-        flash(_("The location was reopened.") if form.active.data == "1"
-              else _("The location was retired. Its QR code now shows a friendly notice."), "success")
+        flash(
+            _("The location was reopened.")
+            if form.active.data == "1"
+            else _("The location was retired. Its QR code now shows a friendly notice."),
+            "success",
+        )
         return redirect(url_for(".location", location_id=location.id))
     if request.method == "POST":
         abort(400)

@@ -1,4 +1,5 @@
 """Helpers the stock views share: choices for select boxes, item lines, errors, links."""
+
 from __future__ import annotations
 
 import re
@@ -43,6 +44,7 @@ def record_url(kind: str, record_id: int) -> str:
 
 # ---- select boxes ------------------------------------------------------------------------
 
+
 def _location_label(location) -> str:
     label = location.name + (f" — {location.spot}" if location.spot else "")
     return label if location.active else _("%(name)s (retired)", name=label)
@@ -50,17 +52,20 @@ def _location_label(location) -> str:
 
 def location_choices(*, storeroom: bool = False, include_retired: bool = False, blank=None) -> list:
     """(id, label) pairs of locations, optionally storerooms only, with an optional blank first."""
-    locations = catalog.list_locations(kind="storeroom" if storeroom else None,
-                                       include_retired=include_retired)
+    locations = catalog.list_locations(
+        kind="storeroom" if storeroom else None, include_retired=include_retired
+    )
     pairs = [(location.id, _location_label(location)) for location in locations]
     return ([("", blank)] if blank else []) + pairs
 
 
 def item_choices(*, kind: str | None = None, include_retired: bool = False, blank=None) -> list:
     """(id, name) pairs of items, optionally of one kind, with an optional blank first."""
-    pairs = [(item.id, item.name if item.active else _("%(name)s (retired)", name=item.name))
-             for item in catalog.list_items(include_retired=include_retired)
-             if kind is None or item.kind == kind]
+    pairs = [
+        (item.id, item.name if item.active else _("%(name)s (retired)", name=item.name))
+        for item in catalog.list_items(include_retired=include_retired)
+        if kind is None or item.kind == kind
+    ]
     return ([("", blank)] if blank else []) + pairs
 
 
@@ -71,6 +76,7 @@ def set_line_choices(lines_field, choices) -> None:
 
 
 # ---- lines and errors --------------------------------------------------------------------
+
 
 def filled_lines(lines_field, names_in_order=("item_id", "quantity")) -> tuple[list[tuple], list[int]]:
     """The lines someone filled in (blank ones skipped), and the form position of each.
@@ -86,16 +92,20 @@ def filled_lines(lines_field, names_in_order=("item_id", "quantity")) -> tuple[l
     return lines, positions
 
 
-def refusal_message(form: Form, error: DomainError, positions: list[int] | None = None,
-                    prefix: str = "lines") -> str | None:
+def refusal_message(
+    form: Form, error: DomainError, positions: list[int] | None = None, prefix: str = "lines"
+) -> str | None:
     """Put a refused action's message on the field it names (line numbers mapped); else return it."""
     if positions is not None and error.field:
         match = re.fullmatch(rf"{prefix}-(\d+)-(\w+)", error.field)
         if match and int(match.group(1)) < len(positions):
             error.field = f"{prefix}-{positions[int(match.group(1))]}-{match.group(2)}"
     if isinstance(error, InsufficientStock) and error.field is None:
-        return message_for(error) + " " + _(
-            "Some of this stock has been used or moved since. Reverse the later records first.")
+        return (
+            message_for(error)
+            + " "
+            + _("Some of this stock has been used or moved since. Reverse the later records first.")
+        )
     return attach_error(form, error)
 
 
@@ -108,11 +118,11 @@ def recorded_flash(result: RecordResult, done: str) -> str:
 
 # ---- filters -----------------------------------------------------------------------------
 
+
 def filter_values(form: Form) -> dict:
     """The filter values that are valid; a box with a mistake is ignored (and shows its error)."""
     form.validate()
-    return {field.name: (None if field.errors or field.data in ("", None) else field.data)
-            for field in form}
+    return {field.name: (None if field.errors or field.data in ("", None) else field.data) for field in form}
 
 
 def day_bounds(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
@@ -122,5 +132,7 @@ def day_bounds(since: date | None, until: date | None) -> tuple[datetime | None,
     """
     since = since if since and FIRST_DAY <= since <= LAST_DAY else None
     until = until if until and FIRST_DAY <= until <= LAST_DAY else None
-    return (start_of_day_utc(since) if since else None,
-            start_of_day_utc(until + timedelta(days=1)) if until else None)
+    return (
+        start_of_day_utc(since) if since else None,
+        start_of_day_utc(until + timedelta(days=1)) if until else None,
+    )

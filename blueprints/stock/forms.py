@@ -3,6 +3,7 @@
 Select boxes of items and locations do not check the chosen id against their list: the service
 does (unknown, retired, wrong kind) and its message lands on the same field.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -82,12 +83,16 @@ class SubForm(AppForm):
 
 def note_field():
     """The free-text note every record may carry, with the privacy warning."""
-    return CleanStringField(_l("Note (optional)"), validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
-                            widget=TextArea(),
-                            description=_l("Do not write anything about a person's health or situation."))
+    return CleanStringField(
+        _l("Note (optional)"),
+        validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
+        widget=TextArea(),
+        description=_l("Do not write anything about a person's health or situation."),
+    )
 
 
 # ---- item lines --------------------------------------------------------------------------
+
 
 class LineForm(SubForm):
     """One item line: an item and a quantity. A line with neither is ignored."""
@@ -97,8 +102,9 @@ class LineForm(SubForm):
 
     def is_blank(self) -> bool:
         """Whether nothing was entered on this line."""
-        return all(not (field.raw_data and str(field.raw_data[0]).strip()) and field.data is None
-                   for field in self)
+        return all(
+            not (field.raw_data and str(field.raw_data[0]).strip()) and field.data is None for field in self
+        )
 
     def validate(self, extra_validators=None):
         """A quantity needs an item."""
@@ -121,6 +127,7 @@ def _lines(line_form):
 
 # ---- receipts ----------------------------------------------------------------------------
 
+
 class _ReceiptForm(OneTimeKeyForm):
     storeroom_id = IdSelectField(_l("Storeroom"))
     occurred_on = DateField(_l("Date received"), default=local_today)
@@ -130,8 +137,11 @@ class DonationForm(_ReceiptForm):
     """A donation: who gave (kind, name or anonymous) and what."""
 
     donor_kind = SelectField(_l("Donor"), choices=names.choices("donor_kind"))
-    donor_name = CleanStringField(_l("Donor name (optional)"), validators=[Optional(), Length(max=100)],
-                                  description=_l("Leave blank for an anonymous donation."))
+    donor_name = CleanStringField(
+        _l("Donor name (optional)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Leave blank for an anonymous donation."),
+    )
     note = note_field()
     lines = _lines(LineForm)
 
@@ -141,7 +151,9 @@ class PurchaseForm(_ReceiptForm):
 
     vendor = CleanStringField(_l("Shop or supplier"), validators=[DataRequired(), Length(max=100)])
     funding = SelectField(_l("Paid from"), choices=names.choices("funding"))
-    receipt_number = CleanStringField(_l("Receipt number (optional)"), validators=[Optional(), Length(max=50)])
+    receipt_number = CleanStringField(
+        _l("Receipt number (optional)"), validators=[Optional(), Length(max=50)]
+    )
     note = note_field()
     lines = _lines(PurchaseLineForm)
 
@@ -156,6 +168,7 @@ class ReceiptFilterForm(SubForm):
 
 
 # ---- operations --------------------------------------------------------------------------
+
 
 class AssembleForm(OneTimeKeyForm):
     """Assemble so many packages at a storeroom by the package's recipe."""
@@ -180,8 +193,9 @@ class AdjustForm(OneTimeKeyForm):
 
     location_id = IdSelectField(_l("Location"))
     item_id = IdSelectField(_l("Item"))
-    change = SignedNumberField(_l("Change"),
-                               description=_l("A plus number adds stock, a minus number removes it (e.g. -3)."))
+    change = SignedNumberField(
+        _l("Change"), description=_l("A plus number adds stock, a minus number removes it (e.g. -3).")
+    )
     reason = SelectField(_l("Reason"), choices=names.choices("reason", MANUAL_REASONS))
     note = note_field()
 
@@ -208,17 +222,27 @@ class ReverseForm(OneTimeKeyForm):
 
 # ---- catalogue ---------------------------------------------------------------------------
 
+
 class ItemForm(OneTimeKeyForm):
     """What may be changed on an item (its kind is fixed once created)."""
 
     name = NameField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    unit = NameField(_l("Unit"), validators=[DataRequired(), Length(max=20)],
-                            description=_l("How it is counted, e.g. パック, 枚, 袋."))
-    pads_per_unit = NumberField(_l("Pads per unit (optional)"), validators=[Optional()],
-                                description=_l("For the reports: how many pads one unit holds."))
+    unit = NameField(
+        _l("Unit"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("How it is counted, e.g. パック, 枚, 袋."),
+    )
+    pads_per_unit = NumberField(
+        _l("Pads per unit (optional)"),
+        validators=[Optional()],
+        description=_l("For the reports: how many pads one unit holds."),
+    )
     low_stock_threshold = NumberField(
-        _l("Low-stock threshold"), default=0, validators=[InputRequired()],
-        description=_l("The storeroom shows this item as low at or below this number (0 = never)."))
+        _l("Low-stock threshold"),
+        default=0,
+        validators=[InputRequired()],
+        description=_l("The storeroom shows this item as low at or below this number (0 = never)."),
+    )
 
 
 class ItemCreateForm(ItemForm):
@@ -255,18 +279,30 @@ class LocationForm(OneTimeKeyForm):
     """A storeroom or placement point; its code is given once and never changes."""
 
     kind = SelectField(_l("Kind"), choices=names.choices("location_kind"))
-    name = NameField(_l("Name"), validators=[DataRequired(), Length(max=200)],
-                            description=_l("e.g. 北見市役所, 北見小学校"))
-    spot = NameField(_l("Spot (optional)"), validators=[Optional(), Length(max=200)],
-                            description=_l("Where exactly, e.g. 2階 女子トイレ"))
+    name = NameField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("e.g. 北見市役所, 北見小学校"),
+    )
+    spot = NameField(
+        _l("Spot (optional)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Where exactly, e.g. 2階 女子トイレ"),
+    )
     address = NameField(_l("Address (optional)"), validators=[Optional(), Length(max=200)])
-    target_level = NumberField(_l("Target number of packages"), default=0, validators=[InputRequired()],
-                               description=_l("A placement point shows as low below this number."))
-    contact_note = CleanStringField(_l("Contact note (optional)"), validators=[Optional(), Length(max=500)],
-                                    widget=TextArea())
+    target_level = NumberField(
+        _l("Target number of packages"),
+        default=0,
+        validators=[InputRequired()],
+        description=_l("A placement point shows as low below this number."),
+    )
+    contact_note = CleanStringField(
+        _l("Contact note (optional)"), validators=[Optional(), Length(max=500)], widget=TextArea()
+    )
 
 
 # ---- filters -----------------------------------------------------------------------------
+
 
 class OverviewFilterForm(SubForm):
     """Filters of the stock overview (GET)."""
@@ -281,7 +317,8 @@ class HistoryFilterForm(SubForm):
 
     location_id = IdSelectField(_l("Location"))
     item_id = IdSelectField(_l("Item"))
-    kind = SelectField(_l("Kind"), choices=[("", _l("All"))] + names.choices("movement_kind"),
-                       validators=[Optional()])
+    kind = SelectField(
+        _l("Kind"), choices=[("", _l("All")), *names.choices("movement_kind")], validators=[Optional()]
+    )
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])

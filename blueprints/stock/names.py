@@ -2,6 +2,7 @@
 
 Not to be confused with the top-level `labels` package, which renders printed labels.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -62,9 +63,15 @@ REASONS = {
     "stocktake": _l("Stocktake"),
 }
 
-GROUPS = {"item_kind": ITEM_KINDS, "location_kind": LOCATION_KINDS, "donor_kind": DONOR_KINDS,
-          "funding": FUNDING, "movement_kind": MOVEMENT_KINDS, "record_kind": RECORD_KINDS,
-          "reason": REASONS}
+GROUPS = {
+    "item_kind": ITEM_KINDS,
+    "location_kind": LOCATION_KINDS,
+    "donor_kind": DONOR_KINDS,
+    "funding": FUNDING,
+    "movement_kind": MOVEMENT_KINDS,
+    "record_kind": RECORD_KINDS,
+    "reason": REASONS,
+}
 
 
 def name_of(group: str, code: str | None) -> str:

@@ -1,4 +1,5 @@
 """Stock changing inside the organisation: assembly, transfers, adjustments, stocktakes, reversals."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -36,16 +37,21 @@ def assemble():
     if form.validate_on_submit():
         try:
             result = operations.assemble_packages(
-                form.storeroom_id.data, form.item_id.data, form.quantity.data,
-                note=form.note.data or "", recorded_by=current_user.id,
-                idempotency_key=form.idempotency_key.data)
+                form.storeroom_id.data,
+                form.item_id.data,
+                form.quantity.data,
+                note=form.note.data or "",
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error)
         else:
             flash(recorded_flash(result, _("The packages were assembled.")), "success")
             return redirect(url_for(".assembly_result", record_id=result.record_id))
-    recipes = [(item, catalog.recipe_of(item.id))
-               for item in catalog.list_items() if item.kind == ItemKind.PACKAGE]
+    recipes = [
+        (item, catalog.recipe_of(item.id)) for item in catalog.list_items() if item.kind == ItemKind.PACKAGE
+    ]
     return render_template("stock/assemble.html", form=form, recipes=recipes, message=message)
 
 
@@ -56,8 +62,9 @@ def assembly_result(record_id: int):
     record = or_404(stock_queries.get_record, record_id)
     if record.kind != "assembly":
         abort(404)
-    return render_template("stock/assembly_result.html", record=record,
-                           movements=stock_queries.record_movements(record.id))
+    return render_template(
+        "stock/assembly_result.html", record=record, movements=stock_queries.record_movements(record.id)
+    )
 
 
 @bp.route("/transfer", methods=["GET", "POST"])
@@ -73,8 +80,13 @@ def transfer():
         lines, positions = filled_lines(form.lines)
         try:
             result = operations.transfer_stock(
-                form.from_location_id.data, form.to_location_id.data, lines, note=form.note.data or "",
-                recorded_by=current_user.id, idempotency_key=form.idempotency_key.data)
+                form.from_location_id.data,
+                form.to_location_id.data,
+                lines,
+                note=form.note.data or "",
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error, positions)
         else:
@@ -94,9 +106,14 @@ def adjust():
     if form.validate_on_submit():
         try:
             result = operations.adjust_stock(
-                form.location_id.data, form.item_id.data, form.change.data, form.reason.data,
-                note=form.note.data or "", recorded_by=current_user.id,
-                idempotency_key=form.idempotency_key.data)
+                form.location_id.data,
+                form.item_id.data,
+                form.change.data,
+                form.reason.data,
+                note=form.note.data or "",
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error)
         else:
@@ -118,8 +135,10 @@ def stocktake_location(location_id: int):
     """Count a location: one box per item beside its balance; only filled boxes count."""
     location = or_404(catalog.get_location, location_id)
     items = {item.id: item for item in catalog.list_items()}
-    balances = {row.item_id: row.qty
-                for row in stock_queries.stock_overview(location_id=location.id, include_retired=True)}
+    balances = {
+        row.item_id: row.qty
+        for row in stock_queries.stock_overview(location_id=location.id, include_retired=True)
+    }
     form = StocktakeForm(data={"counts": [{"item_id": item_id} for item_id in items]})
     message = None
     if form.validate_on_submit():
@@ -129,17 +148,24 @@ def stocktake_location(location_id: int):
                 counts.append((entry.form.item_id.data, entry.form.counted.data))
                 positions.append(position)
         try:
-            result = operations.take_stock(location.id, counts, note=form.note.data or "",
-                                           recorded_by=current_user.id,
-                                           idempotency_key=form.idempotency_key.data)
+            result = operations.take_stock(
+                location.id,
+                counts,
+                note=form.note.data or "",
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error, positions, prefix="counts")
         else:
-            flash(recorded_flash(result, _("The count was recorded. Differences became adjustments.")),
-                  "success")
+            flash(
+                recorded_flash(result, _("The count was recorded. Differences became adjustments.")),
+                "success",
+            )
             return redirect(url_for(".record", record_id=result.record_id))
-    return render_template("stock/stocktake.html", form=form, location=location, items=items,
-                           balances=balances, message=message)
+    return render_template(
+        "stock/stocktake.html", form=form, location=location, items=items, balances=balances, message=message
+    )
 
 
 @bp.route("/records/<int:record_id>/reverse", methods=["GET", "POST"])
@@ -151,13 +177,21 @@ def reverse(record_id: int):
     message = None
     if form.validate_on_submit():
         try:
-            result = reversal.reverse_record(record.id, note=form.note.data or "",
-                                             recorded_by=current_user.id,
-                                             idempotency_key=form.idempotency_key.data)
+            result = reversal.reverse_record(
+                record.id,
+                note=form.note.data or "",
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error)
         else:
             flash(recorded_flash(result, _("The record was reversed.")), "success")
             return redirect(record_url(record.kind, record.id))
-    return render_template("stock/reverse.html", form=form, record=record, message=message,
-                           movements=stock_queries.record_movements(record.id))
+    return render_template(
+        "stock/reverse.html",
+        form=form,
+        record=record,
+        message=message,
+        movements=stock_queries.record_movements(record.id),
+    )

@@ -1,4 +1,5 @@
 """Donations (寄付) and purchases (購入): lists with filters, the entry forms, the detail pages."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -38,7 +39,7 @@ def _receipt_list(kind: str):
     """The list page of donations or purchases, filtered by the query string."""
     filters = ReceiptFilterForm(formdata=request.args)
     group = "donor_kind" if kind == "donation" else "funding"
-    filters.kind.choices = [("", _l("All"))] + names.choices(group)
+    filters.kind.choices = [("", _l("All")), *names.choices(group)]
     filters.kind.label.text = _("Donor") if kind == "donation" else _("Paid from")
     filters.storeroom_id.choices = location_choices(storeroom=True, include_retired=True, blank=_("All"))
     values = filter_values(filters)
@@ -46,13 +47,20 @@ def _receipt_list(kind: str):
     page = _page()
     query = stock_queries.list_donations if kind == "donation" else stock_queries.list_purchases
     extra = {"donor_kind" if kind == "donation" else "funding": values["kind"]}
-    rows = query(since=since, until=until, storeroom_id=values["storeroom_id"], limit=PAGE_SIZE,
-                 offset=(page - 1) * PAGE_SIZE, **extra)
+    rows = query(
+        since=since,
+        until=until,
+        storeroom_id=values["storeroom_id"],
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        **extra,
+    )
     args = {key: value for key, value in request.args.items() if key != "page"}
     older = url_for(request.endpoint, **args, page=page + 1) if len(rows) == PAGE_SIZE else None
     newer = url_for(request.endpoint, **args, page=page - 1) if page > 1 else None
-    return render_template("stock/receipts.html", kind=kind, rows=rows, filters=filters,
-                           older=older, newer=newer)
+    return render_template(
+        "stock/receipts.html", kind=kind, rows=rows, filters=filters, older=older, newer=newer
+    )
 
 
 def _receipt_form(form):
@@ -86,9 +94,15 @@ def new_donation():
         lines, positions = filled_lines(form.lines)
         try:
             result = receipts.receive_donation(
-                form.storeroom_id.data, form.occurred_on.data, lines, donor_kind=form.donor_kind.data,
-                donor_name=form.donor_name.data or "", note=form.note.data or "",
-                recorded_by=current_user.id, idempotency_key=form.idempotency_key.data)
+                form.storeroom_id.data,
+                form.occurred_on.data,
+                lines,
+                donor_kind=form.donor_kind.data,
+                donor_name=form.donor_name.data or "",
+                note=form.note.data or "",
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error, positions)
         else:
@@ -107,10 +121,16 @@ def new_purchase():
         lines, positions = filled_lines(form.lines, ("item_id", "quantity", "unit_cost_yen"))
         try:
             result = receipts.record_purchase(
-                form.storeroom_id.data, form.occurred_on.data, lines, vendor=form.vendor.data,
-                funding=form.funding.data, receipt_number=form.receipt_number.data or "",
-                note=form.note.data or "", recorded_by=current_user.id,
-                idempotency_key=form.idempotency_key.data)
+                form.storeroom_id.data,
+                form.occurred_on.data,
+                lines,
+                vendor=form.vendor.data,
+                funding=form.funding.data,
+                receipt_number=form.receipt_number.data or "",
+                note=form.note.data or "",
+                recorded_by=current_user.id,
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             message = refusal_message(form, error, positions)
         else:

@@ -1,4 +1,5 @@
 """Reading the ledger: the stock overview, the movement history and one record's page."""
+
 from __future__ import annotations
 
 from flask import render_template, request, url_for
@@ -24,10 +25,12 @@ def overview():
     filters.location_id.choices = location_choices(blank=_("All"))
     filters.item_id.choices = item_choices(blank=_("All"))
     values = filter_values(filters)
-    rows = stock_queries.stock_overview(location_id=values["location_id"], item_id=values["item_id"],
-                                        low_only=bool(values["low"]))
-    return render_template("stock/overview.html", rows=rows, filters=filters,
-                           can_change=current_user.is_staff)
+    rows = stock_queries.stock_overview(
+        location_id=values["location_id"], item_id=values["item_id"], low_only=bool(values["low"])
+    )
+    return render_template(
+        "stock/overview.html", rows=rows, filters=filters, can_change=current_user.is_staff
+    )
 
 
 @bp.route("/history")
@@ -40,14 +43,21 @@ def history():
     values = filter_values(filters)
     since, until = day_bounds(values["since"], values["until"])
     cursor = request.args.get("cursor") or None
-    page = stock_queries.movement_history(location_id=values["location_id"], item_id=values["item_id"],
-                                          kind=values["kind"], since=since, until=until,
-                                          limit=HISTORY_PAGE_SIZE, cursor=cursor)
+    page = stock_queries.movement_history(
+        location_id=values["location_id"],
+        item_id=values["item_id"],
+        kind=values["kind"],
+        since=since,
+        until=until,
+        limit=HISTORY_PAGE_SIZE,
+        cursor=cursor,
+    )
     args = {key: value for key, value in request.args.items() if key != "cursor" and value}
     next_url = url_for(".history", **args, cursor=page.next_cursor) if page.next_cursor else None
     first_url = url_for(".history", **args) if cursor else None
-    return render_template("stock/history.html", page=page, filters=filters, next_url=next_url,
-                           first_url=first_url)
+    return render_template(
+        "stock/history.html", page=page, filters=filters, next_url=next_url, first_url=first_url
+    )
 
 
 @bp.route("/records/<int:record_id>")
@@ -55,5 +65,6 @@ def history():
 def record(record_id: int):
     """One business record: its movements, what it reverses and what reversed it."""
     header = or_404(stock_queries.get_record, record_id)
-    return render_template("stock/record.html", record=header,
-                           movements=stock_queries.record_movements(header.id))
+    return render_template(
+        "stock/record.html", record=header, movements=stock_queries.record_movements(header.id)
+    )

@@ -1,4 +1,5 @@
 """Personal API tokens an admin issues, for tools that talk to the JSON API without a browser."""
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,11 @@ def issue_token(user_id: int, name: str) -> str:
 
 
 # Built once: every API request signs in with this.
-_USER_FOR_HASH = sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-    ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.active)
+_USER_FOR_HASH = (
+    sa.select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None), User.active)
+)
 
 
 def user_for_token(token: str | None) -> User | None:
@@ -45,8 +49,11 @@ def user_for_token(token: str | None) -> User | None:
 
 def tokens_of(user_id: int) -> list[ApiToken]:
     """A user's tokens, newest first."""
-    return list(db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user_id)
-                                   .order_by(ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_token(user_id: int, token_id: int) -> None:

@@ -1,4 +1,5 @@
-"""The tables of accounts: user accounts, roles, login sessions and throttling, API tokens."""
+"""Tables of accounts: users and their roles, server-side login sessions, failed logins, API tokens."""
+
 from __future__ import annotations
 
 import enum
@@ -38,9 +39,7 @@ class User(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (
-        sa.CheckConstraint(sa.column("role").in_([r.value for r in Role]), name="role_known"),
-    )
+    __table_args__ = (sa.CheckConstraint(sa.column("role").in_([r.value for r in Role]), name="role_known"),)
 
     # Set by the session loader: the login session this request runs in (see get_id). Not a
     # column: annotated for the checker only, as declarative maps any annotation it sees.

@@ -1,4 +1,5 @@
 """User accounts, roles, server-side login sessions and login throttling."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,8 +56,9 @@ def _hash_token(token: str) -> str:
 
 def _check_password_rules(password: str) -> None:
     if not (MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH):
-        raise InvalidValue("password length", field="password",
-                           minimum=MIN_PASSWORD_LENGTH, maximum=MAX_PASSWORD_LENGTH)
+        raise InvalidValue(
+            "password length", field="password", minimum=MIN_PASSWORD_LENGTH, maximum=MAX_PASSWORD_LENGTH
+        )
 
 
 def _check_username(username: str) -> None:
@@ -87,8 +89,15 @@ def list_users() -> list[User]:
     return list(db.session.scalars(sa.select(User).order_by(User.username)))
 
 
-def create_user(username: str, password: str, role: str, *, email: str | None = None,
-                display_name: str = "", locale: str = "ja") -> User:
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    *,
+    email: str | None = None,
+    display_name: str = "",
+    locale: str = "ja",
+) -> User:
     """Create an account; the name and e-mail must be free."""
     username = normalize_name(username)
     email = normalize_name(email) or None
@@ -96,27 +105,37 @@ def create_user(username: str, password: str, role: str, *, email: str | None = 
     _check_password_rules(password)
     role = Role(role)
     with unit_of_work() as session:
-        taken = session.scalar(sa.select(User.id).where(
-            sa.or_(User.username.in_([username, email or username]),
-                   User.email.in_([username, email or username]))))
+        taken = session.scalar(
+            sa.select(User.id).where(
+                sa.or_(
+                    User.username.in_([username, email or username]),
+                    User.email.in_([username, email or username]),
+                )
+            )
+        )
         if taken is not None:
             raise Conflict("name taken", field="username")
-        user = User(username=username, email=email, display_name=display_name.strip()[:100],
-                    password_hash=hash_password(password), role=role.value,
-                    locale=locale if locale in LOCALES else "ja")
+        user = User(
+            username=username,
+            email=email,
+            display_name=display_name.strip()[:100],
+            password_hash=hash_password(password),
+            role=role.value,
+            locale=locale if locale in LOCALES else "ja",
+        )
         session.add(user)
     return user
 
 
-def update_user(user_id: int, *, role: str, display_name: str, email: str | None,
-                locale: str) -> User:
+def update_user(user_id: int, *, role: str, display_name: str, email: str | None, locale: str) -> User:
     """Change an account's role, name, e-mail or language."""
     email = normalize_name(email) or None
     role = Role(role)
     with unit_of_work() as session:
         user = get_user(user_id)
-        if email and session.scalar(sa.select(User.id).where(
-                sa.or_(User.email == email, User.username == email), User.id != user.id)):
+        if email and session.scalar(
+            sa.select(User.id).where(sa.or_(User.email == email, User.username == email), User.id != user.id)
+        ):
             raise Conflict("e-mail taken", field="email")
         user.role, user.email = role.value, email
         user.display_name = display_name.strip()[:100]
@@ -158,8 +177,7 @@ def set_locale(user_id: int, locale: str) -> None:
 
 
 def _end_sessions(user_id: int, except_hash: str | None = None) -> None:
-    query = sa.update(LoginSession).where(LoginSession.user_id == user_id,
-                                          LoginSession.ended_at.is_(None))
+    query = sa.update(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
     if except_hash:
         query = query.where(LoginSession.token_hash != except_hash)
     db.session.execute(query.values(ended_at=utcnow()))
@@ -175,16 +193,24 @@ def _throttle_keys(login: str, address: str | None) -> list[tuple[str, str]]:
 def _throttled(keys, now: datetime) -> bool:
     since = now - THROTTLE_WINDOW
     for scope, key in keys:
-        count = db.session.execute(sa.select(sa.func.count()).select_from(LoginFailure).where(
-            LoginFailure.scope == scope, LoginFailure.key == key,
-            LoginFailure.occurred_at > since)).scalar_one()
+        count = db.session.execute(
+            sa.select(sa.func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.occurred_at > since)
+        ).scalar_one()
         if count >= THROTTLE_LIMITS[scope]:
             return True
     return False
 
 
-def login(login_name: str, password: str, *, address: str | None, remember: bool = False,
-          now: datetime | None = None) -> LoginResult:
+def login(
+    login_name: str,
+    password: str,
+    *,
+    address: str | None,
+    remember: bool = False,
+    now: datetime | None = None,
+) -> LoginResult:
     """Check the credentials and start a login session, or raise InvalidCredentials/LoginThrottled.
 
     Failures are counted in the database, so the limit holds across app processes; a
@@ -201,14 +227,21 @@ def login(login_name: str, password: str, *, address: str | None, remember: bool
             for scope, key in keys:
                 session.add(LoginFailure(scope=scope, key=key, occurred_at=now))
         else:
-            session.execute(sa.delete(LoginFailure).where(
-                LoginFailure.scope == "account", LoginFailure.key == keys[0][1]))
+            session.execute(
+                sa.delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == keys[0][1])
+            )
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             token = secrets.token_urlsafe(32)
-            session.add(LoginSession(token_hash=_hash_token(token), user_id=user.id,
-                                     remember=bool(remember) and user.role in REMEMBER_ROLES,
-                                     created_at=now, last_seen_at=now))
+            session.add(
+                LoginSession(
+                    token_hash=_hash_token(token),
+                    user_id=user.id,
+                    remember=bool(remember) and user.role in REMEMBER_ROLES,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
     if user is None or not (ok and user.active):
         raise InvalidCredentials("invalid credentials")
     user.session_token = token
@@ -217,10 +250,13 @@ def login(login_name: str, password: str, *, address: str | None, remember: bool
 
 # Built once: this runs on every signed-in request, and a prebuilt statement keeps its cache key.
 # The login session's own columns come as a plain row: only the user is needed as an object.
-_LIVE_SESSION = (sa.select(LoginSession.id, LoginSession.remember, LoginSession.created_at,
-                           LoginSession.last_seen_at, User)
-                 .join(User, User.id == LoginSession.user_id)
-                 .where(LoginSession.token_hash == sa.bindparam("token_hash"), LoginSession.ended_at.is_(None)))
+_LIVE_SESSION = (
+    sa.select(
+        LoginSession.id, LoginSession.remember, LoginSession.created_at, LoginSession.last_seen_at, User
+    )
+    .join(User, User.id == LoginSession.user_id)
+    .where(LoginSession.token_hash == sa.bindparam("token_hash"), LoginSession.ended_at.is_(None))
+)
 
 
 def load_session(token: str, now: datetime | None = None) -> User | None:
@@ -239,8 +275,9 @@ def load_session(token: str, now: datetime | None = None) -> User | None:
     if now - login_session.last_seen_at > LAST_SEEN_GRANULARITY:
         session_id = login_session.id
         with unit_of_work() as session:
-            session.execute(sa.update(LoginSession).where(LoginSession.id == session_id)
-                            .values(last_seen_at=now))
+            session.execute(
+                sa.update(LoginSession).where(LoginSession.id == session_id).values(last_seen_at=now)
+            )
         user = db.session.get(User, user.id)
     user.session_token = token
     return user
@@ -249,12 +286,17 @@ def load_session(token: str, now: datetime | None = None) -> User | None:
 def logout(token: str) -> None:
     """End one login session on the server."""
     with unit_of_work() as session:
-        session.execute(sa.update(LoginSession).where(
-            LoginSession.token_hash == _hash_token(token), LoginSession.ended_at.is_(None))
-            .values(ended_at=utcnow()))
+        session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.token_hash == _hash_token(token), LoginSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
 
 
 def session_uses_remember(token: str) -> bool:
     """Whether the login session was started with "remember me"."""
-    return bool(db.session.scalar(sa.select(LoginSession.remember).where(
-        LoginSession.token_hash == _hash_token(token))))
+    return bool(
+        db.session.scalar(
+            sa.select(LoginSession.remember).where(LoginSession.token_hash == _hash_token(token))
+        )
+    )

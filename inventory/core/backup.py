@@ -1,4 +1,5 @@
 """Consistent online backups of the live database."""
+
 from __future__ import annotations
 
 import os
@@ -37,13 +38,22 @@ def backup_database(path: str) -> None:
         if shutil.which("pg_dump") is None:
             raise BackupUnsupported(
                 "pg_dump was not found. Install the PostgreSQL client tools and run: "
-                "pg_dump --format=custom --file=PATH \"$DATABASE_URL\"")
+                'pg_dump --format=custom --file=PATH "$DATABASE_URL"'
+            )
         # The password travels in the environment, not on a command line others can read.
         url = engine.url
         env = dict(os.environ, PGPASSWORD=url.password or "")
-        command = ["pg_dump", "--format=custom", f"--file={path}", "-h", url.host or "localhost",
-                   "-p", str(url.port or 5432), *(["-U", url.username] if url.username else []),
-                   url.database or ""]
+        command = [
+            "pg_dump",
+            "--format=custom",
+            f"--file={path}",
+            "-h",
+            url.host or "localhost",
+            "-p",
+            str(url.port or 5432),
+            *(["-U", url.username] if url.username else []),
+            url.database or "",
+        ]
         try:
             subprocess.run(command, check=True, env=env, capture_output=True, text=True)
         except subprocess.CalledProcessError as error:

@@ -3,6 +3,7 @@
 Forms check shape first; these are the domain's own checks, so the API, the CLI and tests
 meet the same rules. Each refusal raises a DomainError naming the field.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -28,8 +29,7 @@ MAX_NOTE_LENGTH = 500
 CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
-def check_quantity(value, *, field: str = "quantity", minimum: int = 1,
-                   maximum: int = MAX_QUANTITY) -> int:
+def check_quantity(value, *, field: str = "quantity", minimum: int = 1, maximum: int = MAX_QUANTITY) -> int:
     """Return the quantity if it is a whole number in range, else raise InvalidQuantity."""
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
         raise InvalidQuantity(value, field=field, minimum=minimum, maximum=maximum)
@@ -67,8 +67,16 @@ def clean_note(note: str | None) -> str:
     return (note or "").strip()[:MAX_NOTE_LENGTH]
 
 
-def check_text(value, *, field: str, limit: int, required: bool = False, multiline: bool = False,
-               symbols: bool = True, normalize: bool = False) -> str:
+def check_text(
+    value,
+    *,
+    field: str,
+    limit: int,
+    required: bool = False,
+    multiline: bool = False,
+    symbols: bool = True,
+    normalize: bool = False,
+) -> str:
     """Trim text; refuse it when not text, missing (if required), too long or with hidden characters.
 
     `normalize` applies NFKC first (full-width letters and digits); `symbols=False` also refuses
@@ -91,7 +99,9 @@ def check_characters(value: str, *, field: str, multiline: bool = False, symbols
         if ch in "\r\n\t" and multiline:
             continue
         category = unicodedata.category(ch)
-        if category in CONTROL_CATEGORIES or (not symbols and (category == "So" or 0xFE00 <= ord(ch) <= 0xFE0F)):
+        if category in CONTROL_CATEGORIES or (
+            not symbols and (category == "So" or 0xFE00 <= ord(ch) <= 0xFE0F)
+        ):
             raise InvalidValue("special characters", field=field, reason="characters")
     return value
 

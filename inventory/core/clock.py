@@ -1,13 +1,14 @@
 """Time: now in UTC (how every *_at column is stored), and days as they are in Japan."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
     """Return the current time as a naive UTC datetime (how every *_at column is stored)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 LOCAL_ZONE = ZoneInfo("Asia/Tokyo")

@@ -1,4 +1,5 @@
 """The database handle, the naming convention for constraints, and the unit of work."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """Domain errors: a refused action raises one of these and writes nothing."""
+
 from __future__ import annotations
 
 
@@ -30,8 +31,7 @@ class InvalidQuantity(InvalidValue):
     """A quantity that is not a whole number within `minimum`..`maximum`."""
 
     def __init__(self, value, *, field: str = "quantity", minimum: int = 1, maximum: int = 1_000_000):
-        super().__init__("invalid quantity", field=field, value=value, minimum=minimum,
-                         maximum=maximum)
+        super().__init__("invalid quantity", field=field, value=value, minimum=minimum, maximum=maximum)
         self.value, self.minimum, self.maximum = value, minimum, maximum
 
 

@@ -1,4 +1,5 @@
 """One-time keys: the same form submitted twice (double tap, retry, offline replay) records once."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,16 +18,16 @@ from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH, IdempotencyKey
 
 def fingerprint(action: str, payload) -> str:
     """A stable hash of an action and its normalised input."""
-    text = json.dumps({"action": action, "payload": payload}, sort_keys=True, default=str,
-                      ensure_ascii=False)
+    text = json.dumps({"action": action, "payload": payload}, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def check_key(key) -> str:
     """Return the key if it has an acceptable shape, else raise InvalidValue."""
     if not isinstance(key, str) or not MIN_KEY_LENGTH <= len(key) <= MAX_KEY_LENGTH:
-        raise InvalidValue("idempotency key", field="idempotency_key",
-                           minimum=MIN_KEY_LENGTH, maximum=MAX_KEY_LENGTH)
+        raise InvalidValue(
+            "idempotency key", field="idempotency_key", minimum=MIN_KEY_LENGTH, maximum=MAX_KEY_LENGTH
+        )
     return key
 
 
@@ -43,10 +44,13 @@ _keys = IdempotencyKey.__table__.c
 # Written out: SQLAlchemy cannot cache its ON CONFLICT constructs (see ledger._PUT).
 _CLAIM = sa.text(
     'INSERT INTO idempotency_key ("key", action, fingerprint, created_at) '
-    "VALUES (:used_key, :action, :fingerprint, :now) ON CONFLICT (\"key\") DO NOTHING"
+    'VALUES (:used_key, :action, :fingerprint, :now) ON CONFLICT ("key") DO NOTHING'
 ).bindparams(sa.bindparam("now", type_=sa.DateTime()))
-_SET_RESULT = (sa.update(IdempotencyKey.__table__).where(_keys.key == sa.bindparam("used_key"))
-               .values(result_id=sa.bindparam("result")))
+_SET_RESULT = (
+    sa.update(IdempotencyKey.__table__)
+    .where(_keys.key == sa.bindparam("used_key"))
+    .values(result_id=sa.bindparam("result"))
+)
 
 
 def run(action: str, key: str | None, payload, work: Callable[[Session], int]) -> tuple[int, bool]:
@@ -65,8 +69,12 @@ def run(action: str, key: str | None, payload, work: Callable[[Session], int]) -
         # The key goes in first: a concurrent twin waits on it (PostgreSQL) and then finds it
         # taken, instead of racing through the work and, say, finding the stock taken by us.
         # An INSERT runs on a cursor; Session.execute is only typed to return a Result.
-        claimed = cast("sa.CursorResult[Any]", db.session.execute(
-            _CLAIM, {"used_key": key, "action": action, "fingerprint": digest, "now": utcnow()}))
+        claimed = cast(
+            "sa.CursorResult[Any]",
+            db.session.execute(
+                _CLAIM, {"used_key": key, "action": action, "fingerprint": digest, "now": utcnow()}
+            ),
+        )
         if not claimed.rowcount:
             stored = _stored(key, action, digest)
             if stored is None:

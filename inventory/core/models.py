@@ -1,4 +1,5 @@
-"""The tables of core: what every part of the domain shares: the database and unit of work, the clock, input checks, errors, one-time keys."""
+"""Tables every part shares: used one-time keys, and once-a-day tasks claimed across processes."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

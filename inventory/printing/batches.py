@@ -4,6 +4,7 @@ A batch is recorded only after its PDF rendered, so a job the renderer refuses (
 does not fit, an offset off the page) writes nothing. A reprint renders the stored batch again
 with today's settings. Rendering itself is `labels`' job; this module only fills in the data.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,11 +40,21 @@ PLACARD_VOLUNTEER = "補充の方はスキャンしてください"
 MAX_OFFSET_MM = 50
 CUSTOM = "custom"
 # The measures of a custom layout, in the order custom_layout() takes them (pitches optional).
-CUSTOM_FIELDS = ("label_width_mm", "label_height_mm", "columns", "rows", "left_mm", "top_mm",
-                 "pitch_x_mm", "pitch_y_mm")
-STANDARD_LAYOUTS = {Product.PACKAGE_LABEL.value: labels.PackageLabel.default_layout,
-                    Product.LEAFLET_CARD.value: labels.LeafletCard.default_layout,
-                    Product.PLACARD.value: labels.LocationPlacard.default_layout}
+CUSTOM_FIELDS = (
+    "label_width_mm",
+    "label_height_mm",
+    "columns",
+    "rows",
+    "left_mm",
+    "top_mm",
+    "pitch_x_mm",
+    "pitch_y_mm",
+)
+STANDARD_LAYOUTS = {
+    Product.PACKAGE_LABEL.value: labels.PackageLabel.default_layout,
+    Product.LEAFLET_CARD.value: labels.LeafletCard.default_layout,
+    Product.PLACARD.value: labels.LocationPlacard.default_layout,
+}
 
 
 @dataclass(frozen=True)
@@ -96,43 +107,64 @@ def package_label_for(location: Location | None, settings: Settings, base_url: s
     return labels.PackageLabel(qr_url(location, base_url), LABEL_HEADLINE, lines)
 
 
-def leaflet_card_for(settings: Settings, base_url: str, location: Location | None = None) -> labels.LeafletCard:
+def leaflet_card_for(
+    settings: Settings, base_url: str, location: Location | None = None
+) -> labels.LeafletCard:
     """The card put in each package: every way to reach the consultation window."""
     return labels.LeafletCard(
-        qr_url(location, base_url), CARD_HEADLINE,
+        qr_url(location, base_url),
+        CARD_HEADLINE,
         phone=f"電話 {settings.consultation_phone}" if settings.consultation_phone else "",
         line_id=f"LINE {settings.line_contact}" if settings.line_contact else "",
-        email=settings.email_contact, hours=settings.hours, cafe=settings.cafe_text)
+        email=settings.email_contact,
+        hours=settings.hours,
+        cafe=settings.cafe_text,
+    )
 
 
 def placard_for(location: Location, settings: Settings, base_url: str) -> labels.LocationPlacard:
     """The placard on a placement point's wall: support for the public, the way in for volunteers."""
     public = " ".join(part for part in (PLACARD_PUBLIC, settings.consultation_phone) if part)
-    return labels.LocationPlacard(qr_url(location, base_url), location.name, spot=location.spot,
-                                  public_line=public, volunteer_line=PLACARD_VOLUNTEER,
-                                  code=location.code)
+    return labels.LocationPlacard(
+        qr_url(location, base_url),
+        location.name,
+        spot=location.spot,
+        public_line=public,
+        volunteer_line=PLACARD_VOLUNTEER,
+        code=location.code,
+    )
 
 
 def check_job(job: PrintJob) -> PrintJob:
     """Check the job's shape (the renderer checks the fit); raise a domain error naming the field."""
     if job.product not in {p.value for p in Product}:
         raise InvalidValue("unknown product", field="product")
-    if isinstance(job.count, bool) or not isinstance(job.count, int) or not 1 <= job.count <= labels.MAX_LABELS:
+    if (
+        isinstance(job.count, bool)
+        or not isinstance(job.count, int)
+        or not 1 <= job.count <= labels.MAX_LABELS
+    ):
         raise InvalidQuantity(job.count, field="count", maximum=labels.MAX_LABELS)
     if isinstance(job.skip, bool) or not isinstance(job.skip, int) or job.skip < 0:
         raise InvalidQuantity(job.skip, field="skip", minimum=0, maximum=labels.MAX_LABELS)
     for field in ("offset_x_mm", "offset_y_mm"):
         value = getattr(job, field)
         if not isinstance(value, (int, float)) or abs(value) > MAX_OFFSET_MM:
-            raise InvalidValue("offset out of range", field=field, minimum=-MAX_OFFSET_MM, maximum=MAX_OFFSET_MM)
+            raise InvalidValue(
+                "offset out of range", field=field, minimum=-MAX_OFFSET_MM, maximum=MAX_OFFSET_MM
+            )
     if job.product == Product.PLACARD and job.location_id is None:
         raise InvalidValue("a placard needs a location", field="location_id")
     if job.layout == CUSTOM and not job.custom:
         raise InvalidValue("custom layout without measures", field="layout")
     # The batch names the sheet it was printed on, even when the product's standard was meant.
     # Tenths of a millimetre, as stored: a preview shows exactly what a reprint will print.
-    return replace(job, layout=job.layout or STANDARD_LAYOUTS[job.product],
-                   offset_x_mm=round(float(job.offset_x_mm), 1), offset_y_mm=round(float(job.offset_y_mm), 1))
+    return replace(
+        job,
+        layout=job.layout or STANDARD_LAYOUTS[job.product],
+        offset_x_mm=round(float(job.offset_x_mm), 1),
+        offset_y_mm=round(float(job.offset_y_mm), 1),
+    )
 
 
 def sheet_of(job: PrintJob):
@@ -144,8 +176,9 @@ def sheet_of(job: PrintJob):
     return job.layout or STANDARD_LAYOUTS.get(job.product)
 
 
-def content_of(job: PrintJob, base_url: str, *, settings: Settings | None = None,
-               allow_retired: bool = False):
+def content_of(
+    job: PrintJob, base_url: str, *, settings: Settings | None = None, allow_retired: bool = False
+):
     """The labels product a job prints, with today's settings; a retired location is refused."""
     location = None
     if job.location_id is not None:
@@ -162,24 +195,37 @@ def content_of(job: PrintJob, base_url: str, *, settings: Settings | None = None
 def render_job_pdf(job: PrintJob, *, base_url: str, font_path: str | None = None) -> bytes:
     """The job's PDF; raises a domain error or a labels.LabelError, never a half-made file."""
     job = check_job(job)
-    return labels.render_pdf(content_of(job, base_url), count=job.count, layout=sheet_of(job),
-                             skip=job.skip, offset_mm=job.offset_mm, font_path=font_path)
+    return labels.render_pdf(
+        content_of(job, base_url),
+        count=job.count,
+        layout=sheet_of(job),
+        skip=job.skip,
+        offset_mm=job.offset_mm,
+        font_path=font_path,
+    )
 
 
-def render_job_preview(job: PrintJob, *, base_url: str, font_path: str | None = None,
-                       dpi: int = 100, page: int = 1) -> bytes:
+def render_job_preview(
+    job: PrintJob, *, base_url: str, font_path: str | None = None, dpi: int = 100, page: int = 1
+) -> bytes:
     """A PNG of one page of the job."""
     job = check_job(job)
-    return labels.render_preview(content_of(job, base_url), count=job.count, layout=sheet_of(job),
-                                 skip=job.skip, offset_mm=job.offset_mm, font_path=font_path,
-                                 dpi=dpi, page=page)
+    return labels.render_preview(
+        content_of(job, base_url),
+        count=job.count,
+        layout=sheet_of(job),
+        skip=job.skip,
+        offset_mm=job.offset_mm,
+        font_path=font_path,
+        dpi=dpi,
+        page=page,
+    )
 
 
 def pages_of(job: PrintJob, *, base_url: str) -> int:
     """How many sheets the job needs."""
     job = check_job(job)
-    return labels.page_count(content_of(job, base_url), count=job.count, layout=sheet_of(job),
-                             skip=job.skip)
+    return labels.page_count(content_of(job, base_url), count=job.count, layout=sheet_of(job), skip=job.skip)
 
 
 def _assembly_record(record_id) -> StockRecord:
@@ -192,15 +238,27 @@ def _assembly_record(record_id) -> StockRecord:
 def assembled_quantity(record_id: int) -> int:
     """How many packages an assembly record made (the natural number of labels to print)."""
     _assembly_record(record_id)
-    return db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(StockMovement.quantity), 0))
-        .where(StockMovement.record_id == record_id,
-               StockMovement.kind == MovementKind.ASSEMBLY_PRODUCE.value)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(StockMovement.quantity), 0)).where(
+                StockMovement.record_id == record_id,
+                StockMovement.kind == MovementKind.ASSEMBLY_PRODUCE.value,
+            )
+        )
+        or 0
+    )
 
 
-def record_batch(job: PrintJob, *, base_url: str, font_path: str | None = None,
-                 created_by: int | None = None, assembly_record_id: int | None = None,
-                 note: str = "", idempotency_key: str | None) -> BatchResult:
+def record_batch(
+    job: PrintJob,
+    *,
+    base_url: str,
+    font_path: str | None = None,
+    created_by: int | None = None,
+    assembly_record_id: int | None = None,
+    note: str = "",
+    idempotency_key: str | None,
+) -> BatchResult:
     """Render the job, then record it as a batch; the same key twice records once.
 
     Rendering comes first and outside the transaction: a job the renderer refuses raises its
@@ -224,10 +282,18 @@ def record_batch(job: PrintJob, *, base_url: str, font_path: str | None = None,
         if assembly_record_id is not None:
             _assembly_record(assembly_record_id)
         batch = LabelBatch(
-            created_by=created_by, product=job.product, location_id=job.location_id,
-            assembly_record_id=assembly_record_id, layout=job.layout, layout_spec=spec,
-            count=job.count, skip=job.skip, offset_x_tenths=round(job.offset_x_mm * 10),
-            offset_y_tenths=round(job.offset_y_mm * 10), note=note)
+            created_by=created_by,
+            product=job.product,
+            location_id=job.location_id,
+            assembly_record_id=assembly_record_id,
+            layout=job.layout,
+            layout_spec=spec,
+            count=job.count,
+            skip=job.skip,
+            offset_x_tenths=round(job.offset_x_mm * 10),
+            offset_y_tenths=round(job.offset_y_mm * 10),
+            note=note,
+        )
         session.add(batch)
         session.flush()
         return batch.id
@@ -235,8 +301,10 @@ def record_batch(job: PrintJob, *, base_url: str, font_path: str | None = None,
     if idempotency_key is not None:
         # The key belongs to the page; what it printed is part of it. A double click records
         # once, while changing the count after a download and printing again is a new batch.
-        idempotency_key = f"{idempotency.check_key(idempotency_key)[:80]}:" \
-                          f"{idempotency.fingerprint('record_label_batch', payload)[:16]}"
+        idempotency_key = (
+            f"{idempotency.check_key(idempotency_key)[:80]}:"
+            f"{idempotency.fingerprint('record_label_batch', payload)[:16]}"
+        )
     batch_id, replayed = idempotency.run("record_label_batch", idempotency_key, payload, work)
     return BatchResult(batch_id, pdf, replayed)
 
@@ -252,10 +320,16 @@ def get_batch(batch_id) -> LabelBatch:
 def job_of(batch: LabelBatch, *, skip: int | None = None, offset_mm: tuple | None = None) -> PrintJob:
     """The job a batch recorded; a reprint may change the skip and the printer offset."""
     offset = offset_mm or (batch.offset_x_tenths / 10, batch.offset_y_tenths / 10)
-    return PrintJob(product=batch.product, location_id=batch.location_id, layout=batch.layout,
-                    custom=json.loads(batch.layout_spec) if batch.layout_spec else None,
-                    count=batch.count, skip=batch.skip if skip is None else skip,
-                    offset_x_mm=offset[0], offset_y_mm=offset[1])
+    return PrintJob(
+        product=batch.product,
+        location_id=batch.location_id,
+        layout=batch.layout,
+        custom=json.loads(batch.layout_spec) if batch.layout_spec else None,
+        count=batch.count,
+        skip=batch.skip if skip is None else skip,
+        offset_x_mm=offset[0],
+        offset_y_mm=offset[1],
+    )
 
 
 @dataclass(frozen=True)
@@ -273,7 +347,9 @@ def list_batches(limit: int = 100) -> list[BatchRow]:
         sa.select(LabelBatch, Location, User)
         .outerjoin(Location, Location.id == LabelBatch.location_id)
         .outerjoin(User, User.id == LabelBatch.created_by)
-        .order_by(LabelBatch.created_at.desc(), LabelBatch.id.desc()).limit(limit))
+        .order_by(LabelBatch.created_at.desc(), LabelBatch.id.desc())
+        .limit(limit)
+    )
     return [BatchRow(batch, location, user.name if user else None) for batch, location, user in rows]
 
 

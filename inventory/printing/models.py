@@ -1,4 +1,5 @@
-"""The tables of printing: the print kit: label batches and the texts printed on labels, cards and placards."""
+"""Tables of the print kit: label batches (who printed what, for which location)."""
+
 from __future__ import annotations
 
 import enum

@@ -2,6 +2,7 @@
 
 Also the figures of one location's report page (visits, consumption per day, scans).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -84,11 +85,17 @@ class Dashboard:
 def _outflows(since: datetime, until: datetime, rooms: list[int]) -> dict[tuple[int, int], int]:
     """Stock leaving each storeroom per item in [since, until); reversed movements do not count."""
     m, reversal = StockMovement, aliased(StockMovement)
-    query = (sa.select(m.from_location_id, m.item_id, sa.func.sum(m.quantity))
-             .where(m.from_location_id.in_(rooms), m.kind != MovementKind.REVERSAL.value,
-                    m.occurred_at >= since, m.occurred_at < until,
-                    ~sa.exists().where(reversal.reverses_id == m.id))
-             .group_by(m.from_location_id, m.item_id))
+    query = (
+        sa.select(m.from_location_id, m.item_id, sa.func.sum(m.quantity))
+        .where(
+            m.from_location_id.in_(rooms),
+            m.kind != MovementKind.REVERSAL.value,
+            m.occurred_at >= since,
+            m.occurred_at < until,
+            ~sa.exists().where(reversal.reverses_id == m.id),
+        )
+        .group_by(m.from_location_id, m.item_id)
+    )
     return {(room, item_id): int(qty) for room, item_id, qty in db.session.execute(query)}
 
 
@@ -96,12 +103,20 @@ def storeroom_cover(now: datetime | None = None, window: timedelta = COVER_WINDO
     """Stock per item in each active storeroom with days of cover (stock ÷ average daily outflow)."""
     now = now or utcnow()
     rows = db.session.execute(
-        sa.select(Location.id, Location.name, Item.id, Item.name, Item.unit, StockLevel.qty,
-                  Item.low_stock_threshold)
+        sa.select(
+            Location.id,
+            Location.name,
+            Item.id,
+            Item.name,
+            Item.unit,
+            StockLevel.qty,
+            Item.low_stock_threshold,
+        )
         .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Item, Item.id == StockLevel.item_id)
         .where(Location.kind == LocationKind.STOREROOM.value, Location.active, Item.active)
-        .order_by(Location.name, Location.id, Item.kind.desc(), Item.name)).all()
+        .order_by(Location.name, Location.id, Item.kind.desc(), Item.name)
+    ).all()
     rooms = sorted({row[0] for row in rows})
     outflows = _outflows(now - window, now, rooms) if rooms else {}
     days = window.total_seconds() / 86400
@@ -109,9 +124,21 @@ def storeroom_cover(now: datetime | None = None, window: timedelta = COVER_WINDO
     for room, room_name, item_id, item_name, unit, qty, threshold in rows:
         rate = max(outflows.get((room, item_id), 0), 0) / days
         cover = qty / rate if rate > 0 else None
-        result.append(CoverRow(room, room_name, item_id, item_name, unit, qty, threshold, rate, cover,
-                               below_threshold=threshold > 0 and qty <= threshold,
-                               low_cover=cover is not None and cover < LOW_COVER_DAYS))
+        result.append(
+            CoverRow(
+                room,
+                room_name,
+                item_id,
+                item_name,
+                unit,
+                qty,
+                threshold,
+                rate,
+                cover,
+                below_threshold=threshold > 0 and qty <= threshold,
+                low_cover=cover is not None and cover < LOW_COVER_DAYS,
+            )
+        )
     return result
 
 
@@ -122,8 +149,13 @@ def due_locations(now: datetime | None = None, limit: int = DUE_LIMIT) -> list[r
         plan = rounds.round_plan(now)
     except UnknownItem:
         return []  # no package item yet: nothing can be placed, so nothing is due
-    due = [row for row in plan if row.overdue or row.open_requests
-           or (row.days_left is not None and row.days_left <= DUE_WITHIN_DAYS)]
+    due = [
+        row
+        for row in plan
+        if row.overdue
+        or row.open_requests
+        or (row.days_left is not None and row.days_left <= DUE_WITHIN_DAYS)
+    ]
     return due[:limit]
 
 
@@ -141,8 +173,10 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     bounds = [start_of_day_utc(day) for day in months]
     items = reports.pad_items()
     flows = reports.net_flows(bounds[0], bounds[-1], item_ids=items, months=bounds, by_place=False)
-    monthly = {kind: [0] * CHART_MONTHS for kind in (*reports.RECEIPT_KINDS, *reports.GIVEN_OUT_KINDS,
-                                                    MovementKind.CONSUMPTION.value)}
+    monthly = {
+        kind: [0] * CHART_MONTHS
+        for kind in (*reports.RECEIPT_KINDS, *reports.GIVEN_OUT_KINDS, MovementKind.CONSUMPTION.value)
+    }
     for (kind, _item, _place, month), qty in flows.items():
         monthly["placed" if kind == MovementKind.TRANSFER.value else kind][month] += qty
     fiscal_year = fiscal_year_of(local_today(now))
@@ -151,9 +185,16 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     totals = {kind: sum(values[i] for i in in_year) for kind, values in monthly.items()}
     totals["support_page_scans"] = reports.scan_total(year_start, local_today(now))
     open_requests = sum(request_queries.open_request_counts().values())
-    return Dashboard(now=now, cover=storeroom_cover(now), due=due_locations(now),
-                     open_requests=open_requests, fiscal_year=fiscal_year, year_totals=totals,
-                     months=months[:-1], monthly=monthly)
+    return Dashboard(
+        now=now,
+        cover=storeroom_cover(now),
+        due=due_locations(now),
+        open_requests=open_requests,
+        fiscal_year=fiscal_year,
+        year_totals=totals,
+        months=months[:-1],
+        monthly=monthly,
+    )
 
 
 @dataclass
@@ -179,10 +220,15 @@ def location_report(location_id: int, now: datetime | None = None, visits: int =
     month = reports.month_index(m.occurred_at, bounds)
     rows = db.session.execute(
         sa.select(month, sa.func.sum(m.quantity))
-        .where(m.from_location_id == location.id, m.kind == MovementKind.CONSUMPTION.value,
-               m.occurred_at >= bounds[0], m.occurred_at < bounds[-1],
-               ~sa.exists().where(reversal.reverses_id == m.id))
-        .group_by(month))
+        .where(
+            m.from_location_id == location.id,
+            m.kind == MovementKind.CONSUMPTION.value,
+            m.occurred_at >= bounds[0],
+            m.occurred_at < bounds[-1],
+            ~sa.exists().where(reversal.reverses_id == m.id),
+        )
+        .group_by(month)
+    )
     consumed = [0] * CHART_MONTHS
     for index, qty in rows:
         consumed[index] += int(qty)
@@ -194,14 +240,28 @@ def location_report(location_id: int, now: datetime | None = None, visits: int =
             days = today.day  # the current month so far
         per_day.append(round(consumed[index] / days, 2))
     scans = reports.scans_by_month(months[0], CHART_MONTHS, location_id=location.id).get(
-        location.id, [0] * CHART_MONTHS)
-    recent = list(db.session.scalars(sa.select(RestockVisit).where(RestockVisit.location_id == location.id)
-                                     .order_by(RestockVisit.visited_at.desc()).limit(visits)))
+        location.id, [0] * CHART_MONTHS
+    )
+    recent = list(
+        db.session.scalars(
+            sa.select(RestockVisit)
+            .where(RestockVisit.location_id == location.id)
+            .order_by(RestockVisit.visited_at.desc())
+            .limit(visits)
+        )
+    )
     plan = None
     if location.active and location.kind != LocationKind.STOREROOM.value:
         try:
             plan = next((row for row in rounds.round_plan(now) if row.location_id == location.id), None)
         except UnknownItem:
             plan = None
-    return LocationReport(location=location, visits=recent, months=months[:-1], consumed=consumed,
-                          per_day=per_day, scans=scans, plan=plan)
+    return LocationReport(
+        location=location,
+        visits=recent,
+        months=months[:-1],
+        consumed=consumed,
+        per_day=per_day,
+        scans=scans,
+        plan=plan,
+    )

@@ -5,6 +5,7 @@ recorded or visited, nothing of a requester. Times are shown in Japan time. The 
 encoded as UTF-8 with a BOM (what Excel in Japan opens) or, on request, Shift_JIS (cp932):
 a character cp932 cannot hold becomes 〓 and a last line names every such character.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,21 +37,82 @@ JST_OFFSET = timedelta(hours=9)
 CHUNK_ROWS = 500
 YIELD_PER = 2000
 # Look-alikes Windows uses in cp932 for characters it lacks (the "wave dash problem").
-CP932_FRIENDLY = str.maketrans({"\u2212": "\uff0d", "\u301c": "\uff5e", "\u2016": "\u2225",
-                                "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2",
-                                "\u2014": "\u2015"})
+CP932_FRIENDLY = str.maketrans(
+    {
+        "\u2212": "\uff0d",
+        "\u301c": "\uff5e",
+        "\u2016": "\u2225",
+        "\u00a2": "\uffe0",
+        "\u00a3": "\uffe1",
+        "\u00ac": "\uffe2",
+        "\u2014": "\u2015",
+    }
+)
 COLUMNS = {
-    "movements": ("movement_id", "occurred_at", "kind", "item", "unit", "quantity", "from_code",
-                  "from_name", "to_code", "to_name", "record_id", "reverses_movement_id"),
-    "donations": ("record_id", "occurred_on", "storeroom", "donor_kind", "item", "unit", "quantity",
-                  "reversed"),
-    "purchases": ("record_id", "occurred_on", "storeroom", "vendor", "funding", "receipt_number",
-                  "item", "unit", "quantity", "unit_cost_yen", "amount_yen", "reversed"),
-    "visits": ("visit_id", "visited_at", "location_code", "location_name", "item", "expected",
-               "counted", "consumed", "added", "added_unrecorded", "flags", "reversed"),
+    "movements": (
+        "movement_id",
+        "occurred_at",
+        "kind",
+        "item",
+        "unit",
+        "quantity",
+        "from_code",
+        "from_name",
+        "to_code",
+        "to_name",
+        "record_id",
+        "reverses_movement_id",
+    ),
+    "donations": (
+        "record_id",
+        "occurred_on",
+        "storeroom",
+        "donor_kind",
+        "item",
+        "unit",
+        "quantity",
+        "reversed",
+    ),
+    "purchases": (
+        "record_id",
+        "occurred_on",
+        "storeroom",
+        "vendor",
+        "funding",
+        "receipt_number",
+        "item",
+        "unit",
+        "quantity",
+        "unit_cost_yen",
+        "amount_yen",
+        "reversed",
+    ),
+    "visits": (
+        "visit_id",
+        "visited_at",
+        "location_code",
+        "location_name",
+        "item",
+        "expected",
+        "counted",
+        "consumed",
+        "added",
+        "added_unrecorded",
+        "flags",
+        "reversed",
+    ),
     # What request_queries.export_rows(since, until) yields, in this order.
-    "requests": ("request_id", "requested_at", "request_kind", "channel", "delivery_method",
-                 "location_code", "quantity", "status", "fulfilled_at"),
+    "requests": (
+        "request_id",
+        "requested_at",
+        "request_kind",
+        "channel",
+        "delivery_method",
+        "location_code",
+        "quantity",
+        "status",
+        "fulfilled_at",
+    ),
 }
 DATASETS = tuple(COLUMNS)
 
@@ -70,10 +132,15 @@ def local_day(at: datetime | None) -> str:
 
 
 def _names():
-    items = {id_: (name, unit) for id_, name, unit in db.session.execute(
-        sa.select(Item.id, Item.name, Item.unit))}
-    places = {id_: (code, name + (f" {spot}" if spot else "")) for id_, code, name, spot in
-              db.session.execute(sa.select(Location.id, Location.code, Location.name, Location.spot))}
+    items = {
+        id_: (name, unit) for id_, name, unit in db.session.execute(sa.select(Item.id, Item.name, Item.unit))
+    }
+    places = {
+        id_: (code, name + (f" {spot}" if spot else ""))
+        for id_, code, name, spot in db.session.execute(
+            sa.select(Location.id, Location.code, Location.name, Location.spot)
+        )
+    }
     return items, places
 
 
@@ -108,16 +175,40 @@ def movement_rows(since, until, names: dict) -> Iterator[tuple]:
     kinds = names.get("kind", {})
     nowhere = ("", "")
     when = local_minute_sql(m.occurred_at)
-    query = (sa.select(m.id, m.occurred_at if when is None else when, m.kind, m.item_id, m.quantity,
-                       m.from_location_id, m.to_location_id, m.record_id, m.reverses_id)
-             .where(*_range(m.occurred_at, since, until)).order_by(m.occurred_at, m.id))
+    query = (
+        sa.select(
+            m.id,
+            m.occurred_at if when is None else when,
+            m.kind,
+            m.item_id,
+            m.quantity,
+            m.from_location_id,
+            m.to_location_id,
+            m.record_id,
+            m.reverses_id,
+        )
+        .where(*_range(m.occurred_at, since, until))
+        .order_by(m.occurred_at, m.id)
+    )
     item_of, place_of, kind_of = items.get, places.get, kinds.get
     for id_, at, kind, item_id, qty, source, target, record_id, reverses in _stream(query):
         item_name, unit = item_of(item_id, nowhere)
         from_code, from_name = place_of(source, nowhere)
         to_code, to_name = place_of(target, nowhere)
-        yield (id_, at if when is not None else local_time(at), kind_of(kind, kind), item_name, unit, qty,
-               from_code, from_name, to_code, to_name, record_id, reverses or "")
+        yield (
+            id_,
+            at if when is not None else local_time(at),
+            kind_of(kind, kind),
+            item_name,
+            unit,
+            qty,
+            from_code,
+            from_name,
+            to_code,
+            to_name,
+            record_id,
+            reverses or "",
+        )
 
 
 def _reversal_join(record_id_column):
@@ -130,17 +221,34 @@ def donation_rows(since, until, names: dict) -> Iterator[tuple]:
     items, places = _names()
     kinds, yes = names.get("donor_kind", {}), names.get("yes", "yes")
     reversal, on = _reversal_join(StockRecord.id)
-    query = (sa.select(StockRecord.id, StockRecord.occurred_at, StockRecord.location_id,
-                       Donation.donor_kind, StockMovement.item_id, StockMovement.quantity, reversal.id)
-             .join(Donation, Donation.record_id == StockRecord.id)
-             .join(StockMovement, StockMovement.record_id == StockRecord.id)
-             .outerjoin(reversal, on)
-             .where(*_range(StockRecord.occurred_at, since, until))
-             .order_by(StockRecord.occurred_at, StockRecord.id, StockMovement.id))
+    query = (
+        sa.select(
+            StockRecord.id,
+            StockRecord.occurred_at,
+            StockRecord.location_id,
+            Donation.donor_kind,
+            StockMovement.item_id,
+            StockMovement.quantity,
+            reversal.id,
+        )
+        .join(Donation, Donation.record_id == StockRecord.id)
+        .join(StockMovement, StockMovement.record_id == StockRecord.id)
+        .outerjoin(reversal, on)
+        .where(*_range(StockRecord.occurred_at, since, until))
+        .order_by(StockRecord.occurred_at, StockRecord.id, StockMovement.id)
+    )
     for record_id, at, room, kind, item_id, qty, reversed_by in _stream(query):
         item_name, unit = items.get(item_id, ("", ""))
-        yield (record_id, local_day(at), places.get(room, ("", ""))[1], kinds.get(kind, kind),
-               item_name, unit, qty, yes if reversed_by else "")
+        yield (
+            record_id,
+            local_day(at),
+            places.get(room, ("", ""))[1],
+            kinds.get(kind, kind),
+            item_name,
+            unit,
+            qty,
+            yes if reversed_by else "",
+        )
 
 
 def purchase_rows(since, until, names: dict) -> Iterator[tuple]:
@@ -148,19 +256,41 @@ def purchase_rows(since, until, names: dict) -> Iterator[tuple]:
     items, places = _names()
     funding, yes = names.get("funding", {}), names.get("yes", "yes")
     reversal, on = _reversal_join(StockRecord.id)
-    query = (sa.select(StockRecord.id, StockRecord.occurred_at, StockRecord.location_id,
-                       Purchase.vendor, Purchase.funding, Purchase.receipt_number,
-                       PurchaseLine.item_id, PurchaseLine.quantity, PurchaseLine.unit_cost_yen,
-                       reversal.id)
-             .join(Purchase, Purchase.record_id == StockRecord.id)
-             .join(PurchaseLine, PurchaseLine.purchase_id == Purchase.record_id)
-             .outerjoin(reversal, on)
-             .where(*_range(StockRecord.occurred_at, since, until))
-             .order_by(StockRecord.occurred_at, StockRecord.id, PurchaseLine.id))
+    query = (
+        sa.select(
+            StockRecord.id,
+            StockRecord.occurred_at,
+            StockRecord.location_id,
+            Purchase.vendor,
+            Purchase.funding,
+            Purchase.receipt_number,
+            PurchaseLine.item_id,
+            PurchaseLine.quantity,
+            PurchaseLine.unit_cost_yen,
+            reversal.id,
+        )
+        .join(Purchase, Purchase.record_id == StockRecord.id)
+        .join(PurchaseLine, PurchaseLine.purchase_id == Purchase.record_id)
+        .outerjoin(reversal, on)
+        .where(*_range(StockRecord.occurred_at, since, until))
+        .order_by(StockRecord.occurred_at, StockRecord.id, PurchaseLine.id)
+    )
     for record_id, at, room, vendor, fund, number, item_id, qty, cost, reversed_by in _stream(query):
         item_name, unit = items.get(item_id, ("", ""))
-        yield (record_id, local_day(at), places.get(room, ("", ""))[1], vendor, funding.get(fund, fund),
-               number, item_name, unit, qty, cost, qty * cost, yes if reversed_by else "")
+        yield (
+            record_id,
+            local_day(at),
+            places.get(room, ("", ""))[1],
+            vendor,
+            funding.get(fund, fund),
+            number,
+            item_name,
+            unit,
+            qty,
+            cost,
+            qty * cost,
+            yes if reversed_by else "",
+        )
 
 
 def visit_rows(since, until, names: dict) -> Iterator[tuple]:
@@ -169,15 +299,40 @@ def visit_rows(since, until, names: dict) -> Iterator[tuple]:
     flag_names, yes = names.get("flags", {}), names.get("yes", "yes")
     reversal, on = _reversal_join(RestockVisit.record_id)
     v = RestockVisit
-    query = (sa.select(v.id, v.visited_at, v.location_id, v.item_id, v.expected, v.counted, v.added,
-                       v.added_unrecorded, v.flags, reversal.id)
-             .outerjoin(reversal, on)
-             .where(*_range(v.visited_at, since, until)).order_by(v.visited_at, v.id))
+    query = (
+        sa.select(
+            v.id,
+            v.visited_at,
+            v.location_id,
+            v.item_id,
+            v.expected,
+            v.counted,
+            v.added,
+            v.added_unrecorded,
+            v.flags,
+            reversal.id,
+        )
+        .outerjoin(reversal, on)
+        .where(*_range(v.visited_at, since, until))
+        .order_by(v.visited_at, v.id)
+    )
     for id_, at, place, item_id, expected, counted, added, unrecorded, flags, reversed_by in _stream(query):
         code, name = places.get(place, ("", ""))
         flags = " / ".join(str(flag_names.get(flag, flag)) for flag in flags.split(",") if flag)
-        yield (id_, local_time(at), code, name, items.get(item_id, ("", ""))[0], expected, counted,
-               max(expected - counted, 0), added, unrecorded, flags, yes if reversed_by else "")
+        yield (
+            id_,
+            local_time(at),
+            code,
+            name,
+            items.get(item_id, ("", ""))[0],
+            expected,
+            counted,
+            max(expected - counted, 0),
+            added,
+            unrecorded,
+            flags,
+            yes if reversed_by else "",
+        )
 
 
 def request_rows(since, until, names: dict) -> Iterator[tuple]:
@@ -196,12 +351,17 @@ def request_rows(since, until, names: dict) -> Iterator[tuple]:
 
 
 ROWS: dict[str, Callable[..., Iterator[tuple]]] = {
-    "movements": movement_rows, "donations": donation_rows, "purchases": purchase_rows,
-    "visits": visit_rows, "requests": request_rows}
+    "movements": movement_rows,
+    "donations": donation_rows,
+    "purchases": purchase_rows,
+    "visits": visit_rows,
+    "requests": request_rows,
+}
 
 
-def rows(dataset: str, since: datetime | None, until: datetime | None,
-         names: dict | None = None) -> Iterator[tuple]:
+def rows(
+    dataset: str, since: datetime | None, until: datetime | None, names: dict | None = None
+) -> Iterator[tuple]:
     """The rows of one dataset in [since, until) (naive UTC bounds, None = open)."""
     return ROWS[dataset](since, until, names or {})
 
@@ -243,8 +403,9 @@ def describe_characters(chars: Iterable[str]) -> str:
     return ", ".join(f"U+{ord(ch):04X}" for ch in chars)
 
 
-def csv_chunks(header: list[str], body: Iterable[tuple], encoding: str = "utf-8-sig",
-               replaced_note: str = "%(chars)s") -> Iterator[bytes]:
+def csv_chunks(
+    header: list[str], body: Iterable[tuple], encoding: str = "utf-8-sig", replaced_note: str = "%(chars)s"
+) -> Iterator[bytes]:
     """Encode a header and rows as CSV, a few hundred rows per chunk, ending with a note if needed.
 
     `replaced_note` (with %(chars)s) becomes the last line when cp932 had to replace characters.

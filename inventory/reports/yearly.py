@@ -7,6 +7,7 @@ packs; leaflets do not.
 
 Request figures come from `request_queries` (requests made in the period, cancelled ones left out).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,13 @@ from inventory.stock.models import (
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 RECEIPT_KINDS = (MovementKind.RECEIPT_DONATION.value, MovementKind.RECEIPT_PURCHASE.value)
 GIVEN_OUT_KINDS = ("placed", MovementKind.MAILED.value, MovementKind.HANDED_OVER.value)
-FLOW_KINDS = (*RECEIPT_KINDS, MovementKind.TRANSFER.value, MovementKind.CONSUMPTION.value,
-              MovementKind.MAILED.value, MovementKind.HANDED_OVER.value)
+FLOW_KINDS = (
+    *RECEIPT_KINDS,
+    MovementKind.TRANSFER.value,
+    MovementKind.CONSUMPTION.value,
+    MovementKind.MAILED.value,
+    MovementKind.HANDED_OVER.value,
+)
 
 
 class YearOutOfRange(ValueError):
@@ -52,8 +58,11 @@ class YearOutOfRange(ValueError):
 
 def check_fiscal_year(fiscal_year) -> int:
     """Return the year if a report can be made for it, else raise YearOutOfRange."""
-    if isinstance(fiscal_year, bool) or not isinstance(fiscal_year, int) \
-            or not FIRST_YEAR <= fiscal_year <= LAST_YEAR:
+    if (
+        isinstance(fiscal_year, bool)
+        or not isinstance(fiscal_year, int)
+        or not FIRST_YEAR <= fiscal_year <= LAST_YEAR
+    ):
         raise YearOutOfRange(fiscal_year)
     return fiscal_year
 
@@ -114,27 +123,41 @@ class PlaceInfo:
 def pad_items() -> dict[int, ItemInfo]:
     """Items that carry pads: those with pads per unit, and packages (the setting's pads per pack)."""
     default = get_settings().pads_per_pack
-    rows = db.session.execute(sa.select(Item.id, Item.name, Item.unit, Item.pads_per_unit, Item.kind)
-                              .order_by(Item.id))
-    return {id_: ItemInfo(id_, name, unit, pads or default)
-            for id_, name, unit, pads, kind in rows if pads or kind == ItemKind.PACKAGE.value}
+    rows = db.session.execute(
+        sa.select(Item.id, Item.name, Item.unit, Item.pads_per_unit, Item.kind).order_by(Item.id)
+    )
+    return {
+        id_: ItemInfo(id_, name, unit, pads or default)
+        for id_, name, unit, pads, kind in rows
+        if pads or kind == ItemKind.PACKAGE.value
+    }
 
 
 def places() -> dict[int, PlaceInfo]:
     """Every location (retired too) by id."""
-    rows = db.session.execute(sa.select(Location.id, Location.code, Location.name, Location.spot,
-                                        Location.kind, Location.active))
+    rows = db.session.execute(
+        sa.select(Location.id, Location.code, Location.name, Location.spot, Location.kind, Location.active)
+    )
     return {row[0]: PlaceInfo(*row) for row in rows}
 
 
 def storeroom_ids() -> list[int]:
     """The ids of every storeroom, retired too."""
-    return list(db.session.scalars(sa.select(Location.id).where(
-        Location.kind == LocationKind.STOREROOM.value)))
+    return list(
+        db.session.scalars(sa.select(Location.id).where(Location.kind == LocationKind.STOREROOM.value))
+    )
 
 
-def net_flows(since: datetime, until: datetime, *, item_ids, months: list[datetime] | None = None,
-              kinds=FLOW_KINDS, rooms: list[int] | None = None, by_place: bool = True) -> dict[tuple, int]:
+def net_flows(
+    since: datetime,
+    until: datetime,
+    *,
+    item_ids,
+    months: list[datetime] | None = None,
+    kinds=FLOW_KINDS,
+    rooms: list[int] | None = None,
+    by_place: bool = True,
+) -> dict[tuple, int]:
     """Quantities by (kind, item, place, month) in [since, until), reversed movements netted out.
 
     `place` is the receiving side of receipts and transfers and the giving side of outflows.
@@ -147,17 +170,31 @@ def net_flows(since: datetime, until: datetime, *, item_ids, months: list[dateti
         return {}
 
     def grouped(m, extra=()):
-        place = sa.case((m.kind.in_([*RECEIPT_KINDS, MovementKind.TRANSFER.value]), m.to_location_id),
-                        else_=m.from_location_id) if by_place else sa.literal(0)
+        place = (
+            sa.case(
+                (m.kind.in_([*RECEIPT_KINDS, MovementKind.TRANSFER.value]), m.to_location_id),
+                else_=m.from_location_id,
+            )
+            if by_place
+            else sa.literal(0)
+        )
         month = month_index(m.occurred_at, months) if months else sa.literal(0)
         columns = [m.kind, m.item_id, place, month]
-        placement = sa.and_(m.from_location_id.in_(rooms), m.to_location_id.not_in(rooms)) \
-            if rooms else sa.false()
-        return (sa.select(*columns, sa.func.sum(m.quantity))
-                .where(m.item_id.in_(item_ids), m.occurred_at >= since, m.occurred_at < until,
-                       m.kind.in_(list(kinds)),
-                       sa.or_(m.kind != MovementKind.TRANSFER.value, placement), *extra)
-                .group_by(*columns))
+        placement = (
+            sa.and_(m.from_location_id.in_(rooms), m.to_location_id.not_in(rooms)) if rooms else sa.false()
+        )
+        return (
+            sa.select(*columns, sa.func.sum(m.quantity))
+            .where(
+                m.item_id.in_(item_ids),
+                m.occurred_at >= since,
+                m.occurred_at < until,
+                m.kind.in_(list(kinds)),
+                sa.or_(m.kind != MovementKind.TRANSFER.value, placement),
+                *extra,
+            )
+            .group_by(*columns)
+        )
 
     totals: dict[tuple, int] = {}
     for row in db.session.execute(grouped(StockMovement)):
@@ -204,17 +241,17 @@ class FiscalYearReport:
     months: list[date]
     items: dict[int, ItemInfo]
     places: dict[int, PlaceInfo]
-    received: dict[str, dict[int, int]]            # receipt kind -> item id -> packs
-    received_pads: dict[str, int]                   # receipt kind -> approximate pads
-    donations_by_kind: dict[str, tuple[int, int]]   # donor kind -> (donations, packs)
+    received: dict[str, dict[int, int]]  # receipt kind -> item id -> packs
+    received_pads: dict[str, int]  # receipt kind -> approximate pads
+    donations_by_kind: dict[str, tuple[int, int]]  # donor kind -> (donations, packs)
     purchases_by_funding: dict[str, tuple[int, int, int]]  # funding -> (purchases, packs, yen)
     placed_by_location: dict[int, int]
     placed_by_kind: dict[str, int]
     mailed: int
     handed_over: int
     consumption_by_location: dict[int, int]
-    monthly: dict[str, list[int]]                   # kind or "placed" -> 12 numbers
-    scans_by_location: dict[int, list[int]]         # location id -> 12 numbers
+    monthly: dict[str, list[int]]  # kind or "placed" -> 12 numbers
+    scans_by_location: dict[int, list[int]]  # location id -> 12 numbers
     requests: request_queries.RequestFigures
     kpis: list[KpiRow]
 
@@ -253,32 +290,62 @@ def _not_undone(movement):
 def _donations(since, until, pad_ids) -> dict[str, tuple[int, int]]:
     """(donations, packs) per donor kind; each side read along its own index (record kind, item)."""
     r, m = StockRecord, StockMovement
-    counts = dict(db.session.execute(
-        sa.select(Donation.donor_kind, sa.func.count())
-        .select_from(r).join(Donation, Donation.record_id == r.id)
-        .where(r.kind == "donation", r.occurred_at >= since, r.occurred_at < until, _not_reversed(r.id))
-        .group_by(Donation.donor_kind)).tuples().all())
-    packs = dict(db.session.execute(
-        sa.select(Donation.donor_kind, sa.func.sum(m.quantity))
-        .select_from(m).join(Donation, Donation.record_id == m.record_id)
-        .where(m.item_id.in_(pad_ids), m.kind == MovementKind.RECEIPT_DONATION.value,
-               m.occurred_at >= since, m.occurred_at < until, _not_undone(m))
-        .group_by(Donation.donor_kind)).tuples().all()) if pad_ids else {}
+    counts = dict(
+        db.session.execute(
+            sa.select(Donation.donor_kind, sa.func.count())
+            .select_from(r)
+            .join(Donation, Donation.record_id == r.id)
+            .where(r.kind == "donation", r.occurred_at >= since, r.occurred_at < until, _not_reversed(r.id))
+            .group_by(Donation.donor_kind)
+        )
+        .tuples()
+        .all()
+    )
+    packs = (
+        dict(
+            db.session.execute(
+                sa.select(Donation.donor_kind, sa.func.sum(m.quantity))
+                .select_from(m)
+                .join(Donation, Donation.record_id == m.record_id)
+                .where(
+                    m.item_id.in_(pad_ids),
+                    m.kind == MovementKind.RECEIPT_DONATION.value,
+                    m.occurred_at >= since,
+                    m.occurred_at < until,
+                    _not_undone(m),
+                )
+                .group_by(Donation.donor_kind)
+            )
+            .tuples()
+            .all()
+        )
+        if pad_ids
+        else {}
+    )
     return {kind: (int(counts.get(kind, 0)), int(packs.get(kind) or 0)) for kind in set(counts) | set(packs)}
 
 
 def _purchases(since, until, pad_ids) -> dict[str, tuple[int, int, int]]:
     """(purchases, packs, yen) per funding source; the yen include every line (leaflets too)."""
     r = StockRecord
-    packs = sa.func.sum(sa.case((PurchaseLine.item_id.in_(pad_ids), PurchaseLine.quantity), else_=0)) \
-        if pad_ids else sa.literal(0)
+    packs = (
+        sa.func.sum(sa.case((PurchaseLine.item_id.in_(pad_ids), PurchaseLine.quantity), else_=0))
+        if pad_ids
+        else sa.literal(0)
+    )
     rows = db.session.execute(
-        sa.select(Purchase.funding, sa.func.count(sa.distinct(r.id)), packs,
-                  sa.func.sum(PurchaseLine.quantity * PurchaseLine.unit_cost_yen))
-        .select_from(r).join(Purchase, Purchase.record_id == r.id)
+        sa.select(
+            Purchase.funding,
+            sa.func.count(sa.distinct(r.id)),
+            packs,
+            sa.func.sum(PurchaseLine.quantity * PurchaseLine.unit_cost_yen),
+        )
+        .select_from(r)
+        .join(Purchase, Purchase.record_id == r.id)
         .join(PurchaseLine, PurchaseLine.purchase_id == Purchase.record_id)
         .where(r.kind == "purchase", r.occurred_at >= since, r.occurred_at < until, _not_reversed(r.id))
-        .group_by(Purchase.funding))
+        .group_by(Purchase.funding)
+    )
     return {funding: (int(count), int(total or 0), int(yen or 0)) for funding, count, total, yen in rows}
 
 
@@ -286,9 +353,11 @@ def scans_by_month(first: date, count: int, *, location_id: int | None = None) -
     """Support-page scans per location and month, for `count` months from `first`'s month."""
     bounds = month_starts(first, count)
     month = month_index(SupportPageScan.scanned_on, bounds)
-    query = (sa.select(SupportPageScan.location_id, month, sa.func.sum(SupportPageScan.count))
-             .where(SupportPageScan.scanned_on >= bounds[0], SupportPageScan.scanned_on < bounds[-1])
-             .group_by(SupportPageScan.location_id, month))
+    query = (
+        sa.select(SupportPageScan.location_id, month, sa.func.sum(SupportPageScan.count))
+        .where(SupportPageScan.scanned_on >= bounds[0], SupportPageScan.scanned_on < bounds[-1])
+        .group_by(SupportPageScan.location_id, month)
+    )
     if location_id is not None:
         query = query.where(SupportPageScan.location_id == location_id)
     result: dict[int, list[int]] = {}
@@ -299,8 +368,13 @@ def scans_by_month(first: date, count: int, *, location_id: int | None = None) -
 
 def scan_total(first: date, last: date) -> int:
     """Support-page scans on the Japanese days [first, last], all locations."""
-    return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(SupportPageScan.count), 0))
-                                 .where(SupportPageScan.scanned_on.between(first, last))))
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(SupportPageScan.count), 0)).where(
+                SupportPageScan.scanned_on.between(first, last)
+            )
+        )
+    )
 
 
 def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
@@ -337,21 +411,34 @@ def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
     mailed = sum(monthly[MovementKind.MAILED.value])
     handed_over = sum(monthly[MovementKind.HANDED_OVER.value])
     targets = get_targets(fiscal_year)
-    actuals = {"packs_placed": sum(placed_by_location.values()),
-               "packs_sent": mailed + handed_over,
-               "placement_locations": sum(1 for qty in placed_by_location.values() if qty > 0),
-               "support_page_scans": sum(sum(counts) for counts in scans.values())}
+    actuals = {
+        "packs_placed": sum(placed_by_location.values()),
+        "packs_sent": mailed + handed_over,
+        "placement_locations": sum(1 for qty in placed_by_location.values() if qty > 0),
+        "support_page_scans": sum(sum(counts) for counts in scans.values()),
+    }
     pad_ids = list(items)
     return FiscalYearReport(
-        fiscal_year=fiscal_year, first_day=first_day, last_day=last_day, months=months[:12],
-        items=items, places=locations, received=received, received_pads=received_pads,
+        fiscal_year=fiscal_year,
+        first_day=first_day,
+        last_day=last_day,
+        months=months[:12],
+        items=items,
+        places=locations,
+        received=received,
+        received_pads=received_pads,
         donations_by_kind=_donations(since, until, pad_ids),
         purchases_by_funding=_purchases(since, until, pad_ids),
-        placed_by_location=placed_by_location, placed_by_kind=placed_by_kind,
-        mailed=mailed, handed_over=handed_over, consumption_by_location=consumption,
-        monthly=monthly, scans_by_location=scans,
+        placed_by_location=placed_by_location,
+        placed_by_kind=placed_by_kind,
+        mailed=mailed,
+        handed_over=handed_over,
+        consumption_by_location=consumption,
+        monthly=monthly,
+        scans_by_location=scans,
         requests=request_queries.report_figures(since, until),
-        kpis=[KpiRow(metric, targets.get(metric), actuals[metric]) for metric in TARGET_METRICS])
+        kpis=[KpiRow(metric, targets.get(metric), actuals[metric]) for metric in TARGET_METRICS],
+    )
 
 
 def years_with_data() -> list[int]:

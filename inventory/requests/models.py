@@ -1,4 +1,5 @@
-"""The tables of requests: requests for packs: school refills and individuals, personal data kept apart, retention."""
+"""Tables of requests: the request, its personal data kept apart, who read it, school links, form limits."""
+
 from __future__ import annotations
 
 import enum
@@ -15,7 +16,6 @@ MAX_ADDRESS = 120
 MAX_ADDRESS2 = 80
 
 
-
 class AccessAction:
     """What a staff member did with personal data."""
 
@@ -23,14 +23,16 @@ class AccessAction:
     ADDRESS_LABEL = "address_label"
     ALL = (VIEW, ADDRESS_LABEL)
 
+
 class RequestPersonalData(Model):
     """The recipient of a mailed pack: a name (a pseudonym is fine), postal code and address."""
 
     __tablename__ = "request_personal_data"
 
     # One row per request; deleting it is the purge, the request row stays.
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("pack_request.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pack_request.id", ondelete="CASCADE"), primary_key=True
+    )
     recipient_name: Mapped[str] = mapped_column(sa.String(MAX_NAME))
     postal_code: Mapped[str] = mapped_column(sa.String(8))
     address: Mapped[str] = mapped_column(sa.String(MAX_ADDRESS))
@@ -144,8 +146,9 @@ class PackRequest(Model):
         sa.CheckConstraint(in_check("channel", Channel), name="channel_known"),
         sa.CheckConstraint("delivery IS NULL OR " + in_check("delivery", Delivery), name="delivery_known"),
         sa.CheckConstraint(f"quantity BETWEEN 1 AND {MAX_REFILL_PACKAGES}", name="quantity_range"),
-        sa.CheckConstraint(f"({in_check('status', CLOSED_STATUSES)}) = (closed_at IS NOT NULL)",
-                           name="closed_has_time"),
+        sa.CheckConstraint(
+            f"({in_check('status', CLOSED_STATUSES)}) = (closed_at IS NOT NULL)", name="closed_has_time"
+        ),
         sa.CheckConstraint("kind = 'refill' OR delivery IS NOT NULL", name="person_has_delivery"),
         sa.Index("ix_pack_request_status_created_at", "status", "created_at"),
         sa.Index("ix_pack_request_location_created_at", "location_id", "created_at"),

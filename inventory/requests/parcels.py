@@ -4,6 +4,7 @@ Neither says what is inside: the sender is the `sender_name` setting (chosen by 
 organisation to be neutral), the slip says only that this is a delivery, the date and a count
 of items. The address label reads personal data, so it writes an access entry.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -37,8 +38,9 @@ def _mail_request(request_id):
     return request
 
 
-def address_label_pdf(request_id: int, *, viewer_id: int, layout: str = "12up", skip: int = 0,
-                      font_path: str | None = None) -> bytes:
+def address_label_pdf(
+    request_id: int, *, viewer_id: int, layout: str = "12up", skip: int = 0, font_path: str | None = None
+) -> bytes:
     """The address label of a mailed request on a label sheet; the read is logged."""
     _mail_request(request_id)
     if layout not in ADDRESS_LAYOUTS:
@@ -51,8 +53,9 @@ def address_label_pdf(request_id: int, *, viewer_id: int, layout: str = "12up", 
     personal = read_personal(request_id, viewer_id=viewer_id, action=AccessAction.ADDRESS_LABEL)
     if personal is None:
         raise NoPersonalData("no personal data")
-    label = labels.AddressLabel(personal.postal_code, personal.address_lines, personal.recipient_name,
-                                sender=sender)
+    label = labels.AddressLabel(
+        personal.postal_code, personal.address_lines, personal.recipient_name, sender=sender
+    )
     return labels.render_pdf(label, count=1, layout=layout, skip=skip, font_path=font_path)
 
 
@@ -60,9 +63,12 @@ def packing_slip_for(request_id: int, *, today: date | None = None) -> labels.Pa
     """The slip put in the envelope: sender, a neutral message, the date and a count."""
     request = _mail_request(request_id)
     day = today or local_today()
-    return labels.PackingSlip(sender=_sender(), message=SLIP_MESSAGE,
-                              date_text=f"{day.year}年{day.month}月{day.day}日",
-                              quantity_text=f"{request.quantity} 点")
+    return labels.PackingSlip(
+        sender=_sender(),
+        message=SLIP_MESSAGE,
+        date_text=f"{day.year}年{day.month}月{day.day}日",
+        quantity_text=f"{request.quantity} 点",
+    )
 
 
 def packing_slip_pdf(request_id: int, *, font_path: str | None = None, today: date | None = None) -> bytes:

@@ -6,6 +6,7 @@ own table so that deleting them (retention.purge_personal_data) leaves the reque
 counts untouched. Reading them is for staff and admins only, and each read writes an access
 entry saying who, when and which request — never the data itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,8 +75,9 @@ def normalize_postal_code(value) -> str:
     text = text.replace("〒", "").replace(" ", "").strip()
     match = POSTAL_CODE.fullmatch(text)
     if match is None:
-        raise InvalidValue("postal code shape", field="postal_code",
-                           reason="required" if not text else "postal_code")
+        raise InvalidValue(
+            "postal code shape", field="postal_code", reason="required" if not text else "postal_code"
+        )
     return f"{match.group(1)}-{match.group(2)}"
 
 
@@ -85,14 +87,21 @@ def check_personal(*, recipient_name, postal_code, address, address2=None) -> Pe
         recipient_name=_personal_text(recipient_name, field="recipient_name", limit=MAX_NAME, required=True),
         postal_code=normalize_postal_code(postal_code),
         address=_personal_text(address, field="address", limit=MAX_ADDRESS, required=True),
-        address2=_personal_text(address2, field="address2", limit=MAX_ADDRESS2, required=False))
+        address2=_personal_text(address2, field="address2", limit=MAX_ADDRESS2, required=False),
+    )
 
 
 def add_personal(session, request_id: int, personal: PersonalInput) -> None:
     """Store a request's personal data (inside the caller's unit of work)."""
-    session.add(RequestPersonalData(request_id=request_id, recipient_name=personal.recipient_name,
-                                    postal_code=personal.postal_code, address=personal.address,
-                                    address2=personal.address2))
+    session.add(
+        RequestPersonalData(
+            request_id=request_id,
+            recipient_name=personal.recipient_name,
+            postal_code=personal.postal_code,
+            address=personal.address,
+            address2=personal.address2,
+        )
+    )
     session.flush()
 
 
@@ -101,12 +110,16 @@ def with_personal_data(request_ids) -> set[int]:
     ids = list(request_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(sa.select(RequestPersonalData.request_id)
-                                  .where(RequestPersonalData.request_id.in_(ids))))
+    return set(
+        db.session.scalars(
+            sa.select(RequestPersonalData.request_id).where(RequestPersonalData.request_id.in_(ids))
+        )
+    )
 
 
-def read_personal(request_id: int, *, viewer_id: int, action: str = AccessAction.VIEW,
-                  now: datetime | None = None) -> PersonalView | None:
+def read_personal(
+    request_id: int, *, viewer_id: int, action: str = AccessAction.VIEW, now: datetime | None = None
+) -> PersonalView | None:
     """Read a request's personal data and write the access entry in the same transaction.
 
     None when there is none (a hand-over, or already purged): then nothing was seen and
@@ -118,10 +131,12 @@ def read_personal(request_id: int, *, viewer_id: int, action: str = AccessAction
         row = session.get(RequestPersonalData, request_id)
         if row is None:
             return None
-        view = PersonalView(row.request_id, row.recipient_name, row.postal_code, row.address,
-                            row.address2)
-        session.add(PersonalDataAccess(request_id=request_id, user_id=viewer_id, action=action,
-                                       accessed_at=now or utcnow()))
+        view = PersonalView(row.request_id, row.recipient_name, row.postal_code, row.address, row.address2)
+        session.add(
+            PersonalDataAccess(
+                request_id=request_id, user_id=viewer_id, action=action, accessed_at=now or utcnow()
+            )
+        )
     return view
 
 
@@ -137,9 +152,15 @@ class AccessRow:
 
 def access_log(*, request_id: int | None = None, limit: int = 200) -> list[AccessRow]:
     """The latest access entries, newest first (optionally of one request)."""
-    query = (sa.select(PersonalDataAccess, User).join(User, User.id == PersonalDataAccess.user_id)
-             .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc()).limit(limit))
+    query = (
+        sa.select(PersonalDataAccess, User)
+        .join(User, User.id == PersonalDataAccess.user_id)
+        .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc())
+        .limit(limit)
+    )
     if request_id is not None:
         query = query.where(PersonalDataAccess.request_id == request_id)
-    return [AccessRow(entry.accessed_at, user.name, entry.request_id, entry.action)
-            for entry, user in db.session.execute(query)]
+    return [
+        AccessRow(entry.accessed_at, user.name, entry.request_id, entry.action)
+        for entry, user in db.session.execute(query)
+    ]

@@ -4,6 +4,7 @@ The limit counts accepted requests per address in the database, so it holds acro
 processes and hosts. The address itself is never stored: the caller passes a keyed hash of it,
 and the rows are deleted once they are older than the window (retention purge).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,27 +23,50 @@ PUBLIC_WINDOW = timedelta(hours=1)
 MAX_PUBLIC_PACKS = 3
 
 
-def submit_public_request(*, quantity, delivery, address_key: str, location_id: int | None = None,
-                          recipient_name=None, postal_code=None, address=None, address2=None,
-                          idempotency_key: str | None, now: datetime | None = None) -> RequestResult:
+def submit_public_request(
+    *,
+    quantity,
+    delivery,
+    address_key: str,
+    location_id: int | None = None,
+    recipient_name=None,
+    postal_code=None,
+    address=None,
+    address2=None,
+    idempotency_key: str | None,
+    now: datetime | None = None,
+) -> RequestResult:
     """Record a request from the public form, unless this address has sent too many lately."""
     if not isinstance(address_key, str) or not 1 <= len(address_key) <= 64:
         raise InvalidValue("address key", field=None)
     now = now or utcnow()
-    checked = check_individual(quantity=quantity, delivery=delivery, channel=Channel.WEB.value,
-                               location_id=location_id, recipient_name=recipient_name,
-                               postal_code=postal_code, address=address, address2=address2,
-                               max_quantity=MAX_PUBLIC_PACKS)
+    checked = check_individual(
+        quantity=quantity,
+        delivery=delivery,
+        channel=Channel.WEB.value,
+        location_id=location_id,
+        recipient_name=recipient_name,
+        postal_code=postal_code,
+        address=address,
+        address2=address2,
+        max_quantity=MAX_PUBLIC_PACKS,
+    )
 
     def work(session) -> int:
-        recent = session.scalar(sa.select(sa.func.count()).select_from(PublicRequestAttempt).where(
-            PublicRequestAttempt.address_key == address_key,
-            PublicRequestAttempt.attempted_at > now - PUBLIC_WINDOW))
+        recent = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(PublicRequestAttempt)
+            .where(
+                PublicRequestAttempt.address_key == address_key,
+                PublicRequestAttempt.attempted_at > now - PUBLIC_WINDOW,
+            )
+        )
         if recent >= PUBLIC_LIMIT:
             raise RateLimited(retry_minutes=int(PUBLIC_WINDOW.total_seconds() // 60))
         session.add(PublicRequestAttempt(address_key=address_key, attempted_at=now))
         return add_individual(session, checked, created_by=None, now=now).id
 
-    request_id, replayed = idempotency.run("submit_public_request", idempotency_key,
-                                           checked.fingerprint_payload(), work)
+    request_id, replayed = idempotency.run(
+        "submit_public_request", idempotency_key, checked.fingerprint_payload(), work
+    )
     return RequestResult(request_id, replayed=replayed)

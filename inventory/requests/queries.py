@@ -1,4 +1,5 @@
 """Reading requests: the staff queue, the counts per location and overall, a school's own view."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,13 +32,15 @@ class RequestRow:
     has_personal_data: bool
 
 
-def list_requests(*, status: str | None = "open", kind: str | None = None, location_id: int | None = None,
-                  limit: int = 200) -> list[RequestRow]:
+def list_requests(
+    *, status: str | None = "open", kind: str | None = None, location_id: int | None = None, limit: int = 200
+) -> list[RequestRow]:
     """Requests, oldest open first (the queue), or newest first for closed ones."""
     query = sa.select(PackRequest, Location).outerjoin(Location, Location.id == PackRequest.location_id)
     if status == "open":
-        query = query.where(PackRequest.status.in_(OPEN_STATUSES)).order_by(PackRequest.created_at,
-                                                                            PackRequest.id)
+        query = query.where(PackRequest.status.in_(OPEN_STATUSES)).order_by(
+            PackRequest.created_at, PackRequest.id
+        )
     else:
         if status in {s.value for s in RequestStatus}:
             query = query.where(PackRequest.status == status)
@@ -81,11 +84,19 @@ class RequestCounts:
 
 def count_requests(*, since: datetime | None = None, until: datetime | None = None) -> RequestCounts:
     """Count requests made in [since, until): a purged request counts like any other."""
-    query = (sa.select(PackRequest.location_id, Location.name, Location.spot, PackRequest.kind,
-                       PackRequest.status, sa.func.count(), sa.func.sum(PackRequest.quantity))
-             .outerjoin(Location, Location.id == PackRequest.location_id)
-             .group_by(PackRequest.location_id, Location.name, Location.spot, PackRequest.kind,
-                       PackRequest.status))
+    query = (
+        sa.select(
+            PackRequest.location_id,
+            Location.name,
+            Location.spot,
+            PackRequest.kind,
+            PackRequest.status,
+            sa.func.count(),
+            sa.func.sum(PackRequest.quantity),
+        )
+        .outerjoin(Location, Location.id == PackRequest.location_id)
+        .group_by(PackRequest.location_id, Location.name, Location.spot, PackRequest.kind, PackRequest.status)
+    )
     if since is not None:
         query = query.where(PackRequest.created_at >= since)
     if until is not None:
@@ -104,8 +115,9 @@ def count_requests(*, since: datetime | None = None, until: datetime | None = No
         if status == RequestStatus.FULFILLED:
             counts.packs_fulfilled += int(packs or 0)
             place.packs_fulfilled += int(packs or 0)
-    counts.by_location = sorted(places.values(),
-                                key=lambda p: (p.location_id is None, -p.total, p.name, p.spot))
+    counts.by_location = sorted(
+        places.values(), key=lambda p: (p.location_id is None, -p.total, p.name, p.spot)
+    )
     return counts
 
 
@@ -114,7 +126,8 @@ def open_refills_by_location() -> dict[int, int]:
     rows = db.session.execute(
         sa.select(PackRequest.location_id, sa.func.count())
         .where(PackRequest.kind == RequestKind.REFILL.value, PackRequest.status.in_(OPEN_STATUSES))
-        .group_by(PackRequest.location_id)).tuples()
+        .group_by(PackRequest.location_id)
+    ).tuples()
     # A refill always names its school; the `if` says so to the checker.
     return {location_id: count for location_id, count in rows if location_id is not None}
 
@@ -123,10 +136,16 @@ def visits_for(request: PackRequest, limit: int = 10) -> list[RestockVisit]:
     """The restock visits that could have brought a school refill: to its location, since it was made."""
     if request.location_id is None:
         return []
-    return list(db.session.scalars(
-        sa.select(RestockVisit).where(RestockVisit.location_id == request.location_id,
-                                      RestockVisit.visited_at >= request.created_at)
-        .order_by(RestockVisit.visited_at.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(RestockVisit)
+            .where(
+                RestockVisit.location_id == request.location_id, RestockVisit.visited_at >= request.created_at
+            )
+            .order_by(RestockVisit.visited_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -142,10 +161,14 @@ class SchoolLocationView:
 def school_location_view(location: Location) -> SchoolLocationView:
     """The level now, recent visits and the school's own refill requests (never a person's)."""
     level = stock_of(location.id, placement_item().id)
-    requests = list(db.session.scalars(
-        sa.select(PackRequest).where(PackRequest.location_id == location.id,
-                                     PackRequest.kind == RequestKind.REFILL.value)
-        .order_by(PackRequest.created_at.desc(), PackRequest.id.desc()).limit(20)))
+    requests = list(
+        db.session.scalars(
+            sa.select(PackRequest)
+            .where(PackRequest.location_id == location.id, PackRequest.kind == RequestKind.REFILL.value)
+            .order_by(PackRequest.created_at.desc(), PackRequest.id.desc())
+            .limit(20)
+        )
+    )
     return SchoolLocationView(location, level, recent_visits(location.id, limit=5), requests)
 
 
@@ -153,9 +176,13 @@ def school_request(request_id, location_ids) -> PackRequest | None:
     """A school's refill request by id, only if it belongs to one of its locations."""
     if not isinstance(request_id, int) or not location_ids:
         return None
-    return db.session.scalar(sa.select(PackRequest).where(
-        PackRequest.id == request_id, PackRequest.kind == RequestKind.REFILL.value,
-        PackRequest.location_id.in_(list(location_ids))))
+    return db.session.scalar(
+        sa.select(PackRequest).where(
+            PackRequest.id == request_id,
+            PackRequest.kind == RequestKind.REFILL.value,
+            PackRequest.location_id.in_(list(location_ids)),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -181,10 +208,19 @@ def report_figures(since: datetime, until: datetime) -> RequestFigures:
     individual requests by channel and by delivery method.
     """
     rows = db.session.execute(
-        sa.select(PackRequest.kind, PackRequest.status, PackRequest.channel, PackRequest.delivery,
-                  PackRequest.created_at, PackRequest.closed_at)
-        .where(PackRequest.created_at >= since, PackRequest.created_at < until,
-               PackRequest.status != RequestStatus.CANCELLED.value))
+        sa.select(
+            PackRequest.kind,
+            PackRequest.status,
+            PackRequest.channel,
+            PackRequest.delivery,
+            PackRequest.created_at,
+            PackRequest.closed_at,
+        ).where(
+            PackRequest.created_at >= since,
+            PackRequest.created_at < until,
+            PackRequest.status != RequestStatus.CANCELLED.value,
+        )
+    )
     school_asked = school_fulfilled = 0
     by_channel: dict[str, int] = {}
     by_delivery: dict[str, int] = {}
@@ -198,30 +234,68 @@ def report_figures(since: datetime, until: datetime) -> RequestFigures:
         else:
             by_channel[channel] = by_channel.get(channel, 0) + 1
             by_delivery[delivery] = by_delivery.get(delivery, 0) + 1
-    return RequestFigures(school_asked=school_asked, school_fulfilled=school_fulfilled,
-                          school_avg_days=sum(waits) / len(waits) if waits else None,
-                          individual_by_channel=by_channel, individual_by_delivery=by_delivery)
+    return RequestFigures(
+        school_asked=school_asked,
+        school_fulfilled=school_fulfilled,
+        school_avg_days=sum(waits) / len(waits) if waits else None,
+        individual_by_channel=by_channel,
+        individual_by_delivery=by_delivery,
+    )
 
 
 def open_request_counts() -> dict[int | None, int]:
     """Open requests of every kind per location id (None: individual requests from no QR page)."""
-    return dict(db.session.execute(
-        sa.select(PackRequest.location_id, sa.func.count())
-        .where(PackRequest.status.in_(OPEN_STATUSES)).group_by(PackRequest.location_id)).tuples().all())
+    return dict(
+        db.session.execute(
+            sa.select(PackRequest.location_id, sa.func.count())
+            .where(PackRequest.status.in_(OPEN_STATUSES))
+            .group_by(PackRequest.location_id)
+        )
+        .tuples()
+        .all()
+    )
 
 
 def export_rows(since: datetime | None, until: datetime | None):
     """Requests made in [since, until) (either end open) for the CSV export: never anything personal."""
-    query = (sa.select(PackRequest.id, PackRequest.created_at, PackRequest.kind, PackRequest.channel,
-                       PackRequest.delivery, Location.code, PackRequest.quantity, PackRequest.status,
-                       PackRequest.closed_at)
-             .outerjoin(Location, Location.id == PackRequest.location_id)
-             .order_by(PackRequest.created_at, PackRequest.id))
+    query = (
+        sa.select(
+            PackRequest.id,
+            PackRequest.created_at,
+            PackRequest.kind,
+            PackRequest.channel,
+            PackRequest.delivery,
+            Location.code,
+            PackRequest.quantity,
+            PackRequest.status,
+            PackRequest.closed_at,
+        )
+        .outerjoin(Location, Location.id == PackRequest.location_id)
+        .order_by(PackRequest.created_at, PackRequest.id)
+    )
     if since is not None:
         query = query.where(PackRequest.created_at >= since)
     if until is not None:
         query = query.where(PackRequest.created_at < until)
-    for (request_id, created_at, kind, channel, delivery, code, quantity, status,
-         closed_at) in db.session.execute(query):
-        yield (request_id, created_at, kind, channel, delivery or "", code or "", quantity, status,
-               closed_at if status == RequestStatus.FULFILLED else None)
+    for (
+        request_id,
+        created_at,
+        kind,
+        channel,
+        delivery,
+        code,
+        quantity,
+        status,
+        closed_at,
+    ) in db.session.execute(query):
+        yield (
+            request_id,
+            created_at,
+            kind,
+            channel,
+            delivery or "",
+            code or "",
+            quantity,
+            status,
+            closed_at if status == RequestStatus.FULFILLED else None,
+        )

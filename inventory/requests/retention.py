@@ -6,6 +6,7 @@ reports still count it. `run_daily_purge` is what the app calls on its own once 
 in `daily_task` holds the last day it ran, and a conditional update claims the day, so among
 many processes exactly one purges. On SQLite `secure_delete` zeroes the deleted bytes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,17 +40,30 @@ class PurgeResult:
 
 def _purge(session, now: datetime) -> PurgeResult:
     cutoff = now - timedelta(days=get_settings().retention_days)
-    due = list(session.scalars(
-        sa.select(PackRequest.id).join(RequestPersonalData, RequestPersonalData.request_id == PackRequest.id)
-        .where(PackRequest.status.in_(CLOSED_STATUSES), PackRequest.closed_at <= cutoff)))
+    due = list(
+        session.scalars(
+            sa.select(PackRequest.id)
+            .join(RequestPersonalData, RequestPersonalData.request_id == PackRequest.id)
+            .where(PackRequest.status.in_(CLOSED_STATUSES), PackRequest.closed_at <= cutoff)
+        )
+    )
     if due:
-        session.execute(sa.delete(RequestPersonalData).where(RequestPersonalData.request_id.in_(due))
-                        .execution_options(synchronize_session=False))
-        session.execute(sa.update(PackRequest).where(PackRequest.id.in_(due))
-                        .values(personal_data_purged_at=now).execution_options(synchronize_session=False))
-    attempts = session.execute(sa.delete(PublicRequestAttempt)
-                               .where(PublicRequestAttempt.attempted_at <= now - PUBLIC_WINDOW)
-                               .execution_options(synchronize_session=False)).rowcount
+        session.execute(
+            sa.delete(RequestPersonalData)
+            .where(RequestPersonalData.request_id.in_(due))
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            sa.update(PackRequest)
+            .where(PackRequest.id.in_(due))
+            .values(personal_data_purged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    attempts = session.execute(
+        sa.delete(PublicRequestAttempt)
+        .where(PublicRequestAttempt.attempted_at <= now - PUBLIC_WINDOW)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     return PurgeResult(len(due), attempts or 0)
 
 
@@ -65,12 +79,18 @@ def run_daily_purge(now: datetime | None = None) -> PurgeResult | None:
     today = local_today(now)
     insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)(DailyTask)
     with unit_of_work() as session:
-        session.execute(insert.values(name=PURGE_TASK, last_run_on=None)
-                        .on_conflict_do_nothing(index_elements=["name"]))
+        session.execute(
+            insert.values(name=PURGE_TASK, last_run_on=None).on_conflict_do_nothing(index_elements=["name"])
+        )
         claimed = session.execute(
-            sa.update(DailyTask).where(DailyTask.name == PURGE_TASK,
-                                       sa.or_(DailyTask.last_run_on.is_(None), DailyTask.last_run_on < today))
-            .values(last_run_on=today).execution_options(synchronize_session=False)).rowcount
+            sa.update(DailyTask)
+            .where(
+                DailyTask.name == PURGE_TASK,
+                sa.or_(DailyTask.last_run_on.is_(None), DailyTask.last_run_on < today),
+            )
+            .values(last_run_on=today)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if claimed != 1:
             return None
         return _purge(session, now)

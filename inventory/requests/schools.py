@@ -1,4 +1,5 @@
 """School contacts and their locations: which placement points a school user may see and ask for."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,30 +28,46 @@ def is_linked(user_id: int | None, location_id: int | None) -> bool:
     """Whether this user may see and ask for this location."""
     if user_id is None or location_id is None:
         return False
-    return db.session.scalar(sa.select(SchoolLink.id).where(
-        SchoolLink.user_id == user_id, SchoolLink.location_id == location_id)) is not None
+    return (
+        db.session.scalar(
+            sa.select(SchoolLink.id).where(
+                SchoolLink.user_id == user_id, SchoolLink.location_id == location_id
+            )
+        )
+        is not None
+    )
 
 
 def locations_of(user_id: int) -> list[Location]:
     """The locations a school user is linked to, by name."""
-    return list(db.session.scalars(
-        sa.select(Location).join(SchoolLink, SchoolLink.location_id == Location.id)
-        .where(SchoolLink.user_id == user_id).order_by(Location.name, Location.spot)))
+    return list(
+        db.session.scalars(
+            sa.select(Location)
+            .join(SchoolLink, SchoolLink.location_id == Location.id)
+            .where(SchoolLink.user_id == user_id)
+            .order_by(Location.name, Location.spot)
+        )
+    )
 
 
 def list_links() -> list[LinkRow]:
     """Every link, by user and location."""
     rows = db.session.execute(
         sa.select(SchoolLink.id, User, Location)
-        .join(User, User.id == SchoolLink.user_id).join(Location, Location.id == SchoolLink.location_id)
-        .order_by(User.username, Location.name))
+        .join(User, User.id == SchoolLink.user_id)
+        .join(Location, Location.id == SchoolLink.location_id)
+        .order_by(User.username, Location.name)
+    )
     return [LinkRow(link_id, user.name, user.username, location) for link_id, user, location in rows]
 
 
 def school_users() -> list[User]:
     """The active school accounts, for the admin's select box."""
-    return list(db.session.scalars(sa.select(User).where(User.role == Role.SCHOOL.value, User.active)
-                                   .order_by(User.username)))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role == Role.SCHOOL.value, User.active).order_by(User.username)
+        )
+    )
 
 
 def link(user_id: int, location_id: int) -> int:

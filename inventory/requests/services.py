@@ -6,6 +6,7 @@ apart (personal_data) and are deleted on schedule (retention). The status moves 
 updates (`… WHERE status IN ('new', 'planned')`), so two clicks or two staff members can never
 fulfil or cancel one request twice; fulfilling moves stock in the same transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -79,34 +80,56 @@ class IndividualInput:
 
     def fingerprint_payload(self) -> dict:
         """What identifies a resubmission, without the personal data (no hash of an address is kept)."""
-        return dict(quantity=self.quantity, delivery=self.delivery, channel=self.channel,
-                    location=self.location_id, mail=self.personal is not None)
+        return dict(
+            quantity=self.quantity,
+            delivery=self.delivery,
+            channel=self.channel,
+            location=self.location_id,
+            mail=self.personal is not None,
+        )
 
 
-def check_individual(*, quantity, delivery, channel, location_id=None, recipient_name=None,
-                     postal_code=None, address=None, address2=None,
-                     max_quantity: int = MAX_PACKS_PER_PERSON) -> IndividualInput:
+def check_individual(
+    *,
+    quantity,
+    delivery,
+    channel,
+    location_id=None,
+    recipient_name=None,
+    postal_code=None,
+    address=None,
+    address2=None,
+    max_quantity: int = MAX_PACKS_PER_PERSON,
+) -> IndividualInput:
     """Check a person's request; a hand-over keeps no personal data even if some was typed."""
     check_quantity(quantity, field="quantity", maximum=max_quantity)
     delivery = check_choice(delivery, PERSON_DELIVERIES, field="delivery")
     channel = check_choice(channel, PERSON_CHANNELS, field="channel")
     personal = None
     if delivery == Delivery.MAIL:
-        personal = personal_data.check_personal(recipient_name=recipient_name, postal_code=postal_code,
-                                                address=address, address2=address2)
+        personal = personal_data.check_personal(
+            recipient_name=recipient_name, postal_code=postal_code, address=address, address2=address2
+        )
     return IndividualInput(quantity, delivery, channel, location_id, personal)
 
 
-def add_individual(session, checked: IndividualInput, *, created_by: int | None,
-                   now: datetime | None = None) -> PackRequest:
+def add_individual(
+    session, checked: IndividualInput, *, created_by: int | None, now: datetime | None = None
+) -> PackRequest:
     """Add a checked request and its personal data (inside the caller's unit of work)."""
     location_id = None
     if checked.location_id is not None:
         # A retired toilet's QR still leads people to ask: keep the link whatever its state.
         location_id = get_location(checked.location_id).id
-    request = PackRequest(kind=RequestKind.INDIVIDUAL.value, channel=checked.channel,
-                          delivery=checked.delivery, location_id=location_id,
-                          quantity=checked.quantity, created_at=now or utcnow(), created_by=created_by)
+    request = PackRequest(
+        kind=RequestKind.INDIVIDUAL.value,
+        channel=checked.channel,
+        delivery=checked.delivery,
+        location_id=location_id,
+        quantity=checked.quantity,
+        created_at=now or utcnow(),
+        created_by=created_by,
+    )
     session.add(request)
     session.flush()
     if checked.personal is not None:
@@ -114,23 +137,50 @@ def add_individual(session, checked: IndividualInput, *, created_by: int | None,
     return request
 
 
-def create_individual_request(*, quantity, delivery, channel, location_id=None, recipient_name=None,
-                              postal_code=None, address=None, address2=None,
-                              recorded_by: int | None = None, idempotency_key: str | None,
-                              now: datetime | None = None) -> RequestResult:
+def create_individual_request(
+    *,
+    quantity,
+    delivery,
+    channel,
+    location_id=None,
+    recipient_name=None,
+    postal_code=None,
+    address=None,
+    address2=None,
+    recorded_by: int | None = None,
+    idempotency_key: str | None,
+    now: datetime | None = None,
+) -> RequestResult:
     """Record a person's request that came by phone, LINE, e-mail, the cafe or in person."""
-    checked = check_individual(quantity=quantity, delivery=delivery, channel=channel,
-                               location_id=location_id, recipient_name=recipient_name,
-                               postal_code=postal_code, address=address, address2=address2)
+    checked = check_individual(
+        quantity=quantity,
+        delivery=delivery,
+        channel=channel,
+        location_id=location_id,
+        recipient_name=recipient_name,
+        postal_code=postal_code,
+        address=address,
+        address2=address2,
+    )
     request_id, replayed = idempotency.run(
-        "create_individual_request", idempotency_key, checked.fingerprint_payload(),
-        lambda session: add_individual(session, checked, created_by=recorded_by, now=now).id)
+        "create_individual_request",
+        idempotency_key,
+        checked.fingerprint_payload(),
+        lambda session: add_individual(session, checked, created_by=recorded_by, now=now).id,
+    )
     return RequestResult(request_id, replayed=replayed)
 
 
-def create_refill_request(location_id: int, *, quantity, needed_on: date | None = None, note: str = "",
-                          requested_by: int, idempotency_key: str | None,
-                          now: datetime | None = None) -> RequestResult:
+def create_refill_request(
+    location_id: int,
+    *,
+    quantity,
+    needed_on: date | None = None,
+    note: str = "",
+    requested_by: int,
+    idempotency_key: str | None,
+    now: datetime | None = None,
+) -> RequestResult:
     """A school contact asks for a refill of one of her school's locations."""
     check_quantity(quantity, field="quantity", maximum=MAX_REFILL_PACKAGES)
     needed_on = check_needed_on(needed_on)
@@ -142,9 +192,16 @@ def create_refill_request(location_id: int, *, quantity, needed_on: date | None 
         # The object-level check lives here too: a school asks only for its own locations.
         if location.kind == LocationKind.STOREROOM or not schools.is_linked(requested_by, location.id):
             raise UnknownRequest(None, field="location_id")
-        request = PackRequest(kind=RequestKind.REFILL.value, channel=Channel.SCHOOL.value,
-                              location_id=location.id, quantity=quantity, needed_on=needed_on,
-                              note=note, created_at=now or utcnow(), created_by=requested_by)
+        request = PackRequest(
+            kind=RequestKind.REFILL.value,
+            channel=Channel.SCHOOL.value,
+            location_id=location.id,
+            quantity=quantity,
+            needed_on=needed_on,
+            note=note,
+            created_at=now or utcnow(),
+            created_by=requested_by,
+        )
         session.add(request)
         session.flush()
         return request.id
@@ -164,9 +221,15 @@ def get_request(request_id) -> PackRequest:
 def _close(request_id: int, from_statuses, **values) -> None:
     """Move a request on only from the given statuses; otherwise say what it already is."""
     # An UPDATE runs on a cursor; Session.execute is only typed to return a Result.
-    result = cast("sa.CursorResult[Any]", db.session.execute(
-        sa.update(PackRequest).where(PackRequest.id == request_id, PackRequest.status.in_(from_statuses))
-        .values(**values).execution_options(synchronize_session=False)))
+    result = cast(
+        "sa.CursorResult[Any]",
+        db.session.execute(
+            sa.update(PackRequest)
+            .where(PackRequest.id == request_id, PackRequest.status.in_(from_statuses))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if result.rowcount != 1:
         status = db.session.scalar(sa.select(PackRequest.status).where(PackRequest.id == request_id))
         if status is None:
@@ -182,29 +245,54 @@ def plan_request(request_id: int, *, by: int | None = None, now: datetime | None
             raise RequestClosed(request.id, "not_refill")
         if request.status == RequestStatus.PLANNED:
             return
-        _close(request.id, (RequestStatus.NEW.value,), status=RequestStatus.PLANNED.value,
-               planned_at=now or utcnow())
+        _close(
+            request.id,
+            (RequestStatus.NEW.value,),
+            status=RequestStatus.PLANNED.value,
+            planned_at=now or utcnow(),
+        )
 
 
-def cancel_request(request_id: int, *, reason: str, by: int | None = None,
-                   idempotency_key: str | None, now: datetime | None = None) -> RequestResult:
+def cancel_request(
+    request_id: int,
+    *,
+    reason: str,
+    by: int | None = None,
+    idempotency_key: str | None,
+    now: datetime | None = None,
+) -> RequestResult:
     """Cancel an open request with a reason (a school sees it); a fulfilled one cannot be cancelled."""
     reason = check_text(reason, field="reason", limit=MAX_REASON, required=True, multiline=True)
 
     def work(session) -> int:
         get_request(request_id)
-        _close(request_id, OPEN_STATUSES, status=RequestStatus.CANCELLED.value,
-               closed_at=now or utcnow(), closed_by=by, cancel_reason=reason)
+        _close(
+            request_id,
+            OPEN_STATUSES,
+            status=RequestStatus.CANCELLED.value,
+            closed_at=now or utcnow(),
+            closed_by=by,
+            cancel_reason=reason,
+        )
         return request_id
 
-    stored, replayed = idempotency.run("cancel_request", idempotency_key,
-                                       dict(request=request_id, reason=reason), work)
+    stored, replayed = idempotency.run(
+        "cancel_request", idempotency_key, dict(request=request_id, reason=reason), work
+    )
     return RequestResult(stored, replayed=replayed)
 
 
-def fulfil_request(request_id: int, *, by: int | None = None, storeroom_id: int | None = None,
-                   item_id: int | None = None, quantity: int | None = None, visit_id: int | None = None,
-                   idempotency_key: str | None, now: datetime | None = None) -> RequestResult:
+def fulfil_request(
+    request_id: int,
+    *,
+    by: int | None = None,
+    storeroom_id: int | None = None,
+    item_id: int | None = None,
+    quantity: int | None = None,
+    visit_id: int | None = None,
+    idempotency_key: str | None,
+    now: datetime | None = None,
+) -> RequestResult:
     """Fulfil a request in one transaction, once.
 
     A person's pack leaves the storeroom (mailed / handed over). A school refill is either
@@ -213,8 +301,9 @@ def fulfil_request(request_id: int, *, by: int | None = None, storeroom_id: int 
     """
     if quantity is not None:
         check_quantity(quantity, field="quantity", maximum=MAX_REFILL_PACKAGES)
-    payload = dict(request=request_id, storeroom=storeroom_id, item=item_id, quantity=quantity,
-                   visit=visit_id)
+    payload = dict(
+        request=request_id, storeroom=storeroom_id, item=item_id, quantity=quantity, visit=visit_id
+    )
 
     def work(session) -> int:
         request = get_request(request_id)
@@ -223,33 +312,53 @@ def fulfil_request(request_id: int, *, by: int | None = None, storeroom_id: int 
             visit = db.session.get(RestockVisit, visit_id) if isinstance(visit_id, int) else None
             if visit is None or visit.location_id != request.location_id:
                 raise InvalidValue("visit of another location", field="visit_id")
-            _close(request.id, OPEN_STATUSES, status=RequestStatus.FULFILLED.value, closed_at=when,
-                   closed_by=by, delivery=Delivery.VISIT.value, record_id=visit.record_id)
+            _close(
+                request.id,
+                OPEN_STATUSES,
+                status=RequestStatus.FULFILLED.value,
+                closed_at=when,
+                closed_by=by,
+                delivery=Delivery.VISIT.value,
+                record_id=visit.record_id,
+            )
             return request.id
         # The status changes first: on PostgreSQL the row lock makes a concurrent twin wait here.
-        _close(request.id, OPEN_STATUSES, status=RequestStatus.FULFILLED.value, closed_at=when,
-               closed_by=by)
-        storeroom = (require_location(storeroom_id, field="storeroom_id", storeroom=True)
-                     if storeroom_id is not None else default_storeroom())
+        _close(request.id, OPEN_STATUSES, status=RequestStatus.FULFILLED.value, closed_at=when, closed_by=by)
+        storeroom = (
+            require_location(storeroom_id, field="storeroom_id", storeroom=True)
+            if storeroom_id is not None
+            else default_storeroom()
+        )
         if storeroom is None:
             raise InvalidValue("no storeroom", field="storeroom_id")
         item = require_item(item_id) if item_id is not None else placement_item()
         amount = quantity or request.quantity
         if request.kind == RequestKind.REFILL:
-            record = create_record(RecordKind.REQUEST, occurred_at=when, recorded_by=by,
-                                   location_id=request.location_id)
-            move(record, item.id, amount, kind=MovementKind.TRANSFER, from_location_id=storeroom.id,
-                 to_location_id=require_location(request.location_id).id)
+            record = create_record(
+                RecordKind.REQUEST, occurred_at=when, recorded_by=by, location_id=request.location_id
+            )
+            move(
+                record,
+                item.id,
+                amount,
+                kind=MovementKind.TRANSFER,
+                from_location_id=storeroom.id,
+                to_location_id=require_location(request.location_id).id,
+            )
             delivery: str | None = Delivery.DELIVERY.value
         else:
-            record = create_record(RecordKind.REQUEST, occurred_at=when, recorded_by=by,
-                                   location_id=storeroom.id)
+            record = create_record(
+                RecordKind.REQUEST, occurred_at=when, recorded_by=by, location_id=storeroom.id
+            )
             kind = MovementKind.MAILED if request.delivery == Delivery.MAIL else MovementKind.HANDED_OVER
             record_outflow(record, storeroom.id, item.id, amount, kind)
             delivery = request.delivery
-        session.execute(sa.update(PackRequest).where(PackRequest.id == request.id)
-                        .values(record_id=record.id, delivery=delivery)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            sa.update(PackRequest)
+            .where(PackRequest.id == request.id)
+            .values(record_id=record.id, delivery=delivery)
+            .execution_options(synchronize_session=False)
+        )
         return request.id
 
     stored, replayed = idempotency.run("fulfil_request", idempotency_key, payload, work)

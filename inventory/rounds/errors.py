@@ -1,5 +1,6 @@
 """The errors of rounds: each names a business reason, carries what a form needs, and means
 nothing was written."""
+
 from __future__ import annotations
 
 from inventory.stock.errors import (

@@ -1,4 +1,5 @@
-"""The tables of rounds: restock rounds: visits to placement points, the round plan, support-page scans."""
+"""Tables of restock rounds: visits to placement points, and anonymous support-page scan counts."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -45,6 +46,7 @@ class RestockVisit(Model):
 
     __table_args__ = (
         sa.Index("ix_restock_visit_location_visited_at", "location_id", "visited_at"),
-        sa.CheckConstraint("expected >= 0 AND counted >= 0 AND added >= 0 AND added_unrecorded >= 0",
-                           name="not_negative"),
+        sa.CheckConstraint(
+            "expected >= 0 AND counted >= 0 AND added >= 0 AND added_unrecorded >= 0", name="not_negative"
+        ),
     )

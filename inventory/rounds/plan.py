@@ -1,4 +1,5 @@
 """The round plan: which locations need a visit first, and how many packages to carry."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,15 +57,27 @@ def consumption_rates(since: datetime, until: datetime) -> dict[int, float]:
     """
     totals = db.session.execute(
         sa.select(StockMovement.from_location_id, sa.func.sum(StockMovement.quantity))
-        .where(StockMovement.kind == MovementKind.CONSUMPTION.value,
-               StockMovement.occurred_at >= since, StockMovement.occurred_at <= until)
-        .group_by(StockMovement.from_location_id)).all()
+        .where(
+            StockMovement.kind == MovementKind.CONSUMPTION.value,
+            StockMovement.occurred_at >= since,
+            StockMovement.occurred_at <= until,
+        )
+        .group_by(StockMovement.from_location_id)
+    ).all()
     if not totals:
         return {}
-    spans = {location_id: (first, last) for location_id, first, last in db.session.execute(
-        sa.select(RestockVisit.location_id, sa.func.min(RestockVisit.visited_at),
-                  sa.func.max(RestockVisit.visited_at))
-        .where(RestockVisit.visited_at <= until).group_by(RestockVisit.location_id))}
+    spans = {
+        location_id: (first, last)
+        for location_id, first, last in db.session.execute(
+            sa.select(
+                RestockVisit.location_id,
+                sa.func.min(RestockVisit.visited_at),
+                sa.func.max(RestockVisit.visited_at),
+            )
+            .where(RestockVisit.visited_at <= until)
+            .group_by(RestockVisit.location_id)
+        )
+    }
     rates = {}
     for location_id, total in totals:
         first, last = spans.get(location_id, (since, until))
@@ -79,16 +92,32 @@ def round_plan(now: datetime | None = None) -> list[PlanRow]:
     open_requests = open_refills_by_location()
     rates = consumption_rates(now - RATE_WINDOW, now)
     try:
-        levels = dict(db.session.execute(sa.select(StockLevel.location_id, StockLevel.qty)
-                                         .where(StockLevel.item_id == placement_item().id)).tuples().all())
+        levels = dict(
+            db.session.execute(
+                sa.select(StockLevel.location_id, StockLevel.qty).where(
+                    StockLevel.item_id == placement_item().id
+                )
+            )
+            .tuples()
+            .all()
+        )
     except NoPlacementItem:
         levels = {}
-    last_visits = dict(db.session.execute(
-        sa.select(RestockVisit.location_id, sa.func.max(RestockVisit.visited_at))
-        .group_by(RestockVisit.location_id)).tuples().all())
+    last_visits = dict(
+        db.session.execute(
+            sa.select(RestockVisit.location_id, sa.func.max(RestockVisit.visited_at)).group_by(
+                RestockVisit.location_id
+            )
+        )
+        .tuples()
+        .all()
+    )
     rows = []
-    locations = db.session.scalars(sa.select(Location).where(
-        Location.active, Location.kind != LocationKind.STOREROOM.value).order_by(Location.name))
+    locations = db.session.scalars(
+        sa.select(Location)
+        .where(Location.active, Location.kind != LocationKind.STOREROOM.value)
+        .order_by(Location.name)
+    )
     for location in locations:
         level, rate = levels.get(location.id, 0), rates.get(location.id, 0.0)
         last = last_visits.get(location.id)
@@ -96,17 +125,33 @@ def round_plan(now: datetime | None = None) -> list[PlanRow]:
         days_since = (now - last).total_seconds() / 86400 if last else 0.0
         expected_now = max(level - rate * days_since, 0.0)
         days_left = expected_now / rate if rate > 0 else None
-        rows.append(PlanRow(
-            location_id=location.id, code=location.code, name=location.name, spot=location.spot,
-            kind=location.kind, level=level, expected_now=round(expected_now),
-            target=location.target_level, daily_rate=rate, days_left=days_left,
-            empty_on=now + timedelta(days=days_left) if days_left is not None else None,
-            last_visit_at=last, overdue=last is None or now - last > OVERDUE_AFTER,
-            open_requests=open_requests.get(location.id, 0),
-            to_bring=max(location.target_level - round(expected_now), 0)))
+        rows.append(
+            PlanRow(
+                location_id=location.id,
+                code=location.code,
+                name=location.name,
+                spot=location.spot,
+                kind=location.kind,
+                level=level,
+                expected_now=round(expected_now),
+                target=location.target_level,
+                daily_rate=rate,
+                days_left=days_left,
+                empty_on=now + timedelta(days=days_left) if days_left is not None else None,
+                last_visit_at=last,
+                overdue=last is None or now - last > OVERDUE_AFTER,
+                open_requests=open_requests.get(location.id, 0),
+                to_bring=max(location.target_level - round(expected_now), 0),
+            )
+        )
     never = float("inf")
-    rows.sort(key=lambda r: (not r.overdue and not r.open_requests,
-                             r.days_left if r.days_left is not None else never, r.name))
+    rows.sort(
+        key=lambda r: (
+            not r.overdue and not r.open_requests,
+            r.days_left if r.days_left is not None else never,
+            r.name,
+        )
+    )
     return rows
 
 

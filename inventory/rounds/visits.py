@@ -5,6 +5,7 @@ as consumption (a count above expectation comes back as a "found" adjustment), a
 packages arrive by transfer from the storeroom. A storeroom that cannot cover the additions
 does not stop the count from being recorded: the shortfall is kept on the visit for the office.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,32 +46,45 @@ from inventory.stock.models import (
 MAX_PACKAGES_AT_A_LOCATION = 1000
 FLAGS = ("dispenser_broken", "leaflets_missing", "location_closed", "other")
 # Built once: the restock form runs these on every scan by a volunteer.
-_PLACEMENT_ITEM = (sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, Item.active)
-                   .order_by(Item.id).limit(1))
-_STOREROOMS = (sa.select(Location).where(Location.kind == LocationKind.STOREROOM.value, Location.active)
-               .order_by(Location.id))
+_PLACEMENT_ITEM = (
+    sa.select(Item).where(Item.kind == ItemKind.PACKAGE.value, Item.active).order_by(Item.id).limit(1)
+)
+_STOREROOMS = (
+    sa.select(Location)
+    .where(Location.kind == LocationKind.STOREROOM.value, Location.active)
+    .order_by(Location.id)
+)
 _DEFAULT_STOREROOM = _STOREROOMS.limit(1)
 _INSERT_VISIT = sa.insert(RestockVisit.__table__).returning(RestockVisit.__table__.c.id)
 _PLACEMENT_ITEM_ID = _PLACEMENT_ITEM.with_only_columns(Item.id).scalar_subquery()
 _DEFAULT_STOREROOM_ID = _DEFAULT_STOREROOM.with_only_columns(Location.id).scalar_subquery()
 # Everything a visit needs to know before it writes, in one statement: the visit runs inside
 # SQLite's one write lock, where every round trip makes the next volunteer wait.
-_PLACE = (sa.select(Location.kind, Location.active, _PLACEMENT_ITEM_ID, _DEFAULT_STOREROOM_ID)
-          .where(Location.id == sa.bindparam("location_id")))
+_PLACE = sa.select(Location.kind, Location.active, _PLACEMENT_ITEM_ID, _DEFAULT_STOREROOM_ID).where(
+    Location.id == sa.bindparam("location_id")
+)
 
 
 def _level_of_placement_item(location_id):
-    return (sa.select(StockLevel.qty)
-            .where(StockLevel.location_id == location_id, StockLevel.item_id == _PLACEMENT_ITEM_ID)
-            .scalar_subquery())
+    return (
+        sa.select(StockLevel.qty)
+        .where(StockLevel.location_id == location_id, StockLevel.item_id == _PLACEMENT_ITEM_ID)
+        .scalar_subquery()
+    )
 
 
 # What the restock form proposes, in one statement: it is read on every volunteer's scan.
-_SUGGESTION = sa.select(_PLACEMENT_ITEM_ID, _level_of_placement_item(sa.bindparam("location_id")),
-                        _level_of_placement_item(_DEFAULT_STOREROOM_ID))
-_LAST_VISIT = (sa.select(RestockVisit.visited_at, RestockVisit.counted, RestockVisit.added)
-               .where(RestockVisit.location_id == sa.bindparam("location_id"))
-               .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc()).limit(1))
+_SUGGESTION = sa.select(
+    _PLACEMENT_ITEM_ID,
+    _level_of_placement_item(sa.bindparam("location_id")),
+    _level_of_placement_item(_DEFAULT_STOREROOM_ID),
+)
+_LAST_VISIT = (
+    sa.select(RestockVisit.visited_at, RestockVisit.counted, RestockVisit.added)
+    .where(RestockVisit.location_id == sa.bindparam("location_id"))
+    .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc())
+    .limit(1)
+)
 _STOREROOM_CHOICES = _STOREROOMS.with_only_columns(Location.id, Location.name)
 
 
@@ -117,9 +131,18 @@ def _check_flags(flags) -> str:
     return ",".join(flags)
 
 
-def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: str = "",
-                 storeroom_id: int | None = None, occurred_at: datetime | None = None,
-                 recorded_by: int | None = None, idempotency_key: str | None) -> VisitResult:
+def record_visit(
+    location_id: int,
+    *,
+    counted: int,
+    added: int,
+    flags=(),
+    note: str = "",
+    storeroom_id: int | None = None,
+    occurred_at: datetime | None = None,
+    recorded_by: int | None = None,
+    idempotency_key: str | None,
+) -> VisitResult:
     """Record one restock visit in one transaction (once per idempotency key).
 
     `occurred_at` is when the volunteer was there: an offline replay arriving a day late keeps
@@ -130,36 +153,73 @@ def record_visit(location_id: int, *, counted: int, added: int, flags=(), note: 
     flag_text = _check_flags(flags)
     note = clean_note(note)
     when = check_occurred_at(occurred_at)
-    payload = dict(location=location_id, counted=counted, added=added, flags=flag_text, note=note,
-                   storeroom=storeroom_id, at=occurred_at)
+    payload = dict(
+        location=location_id,
+        counted=counted,
+        added=added,
+        flags=flag_text,
+        note=note,
+        storeroom=storeroom_id,
+        at=occurred_at,
+    )
 
     stored: dict[str, object] = {}  # the visit row as written, for the answer
 
     def work(session):
         item_id, source_id = _place_for_visit(location_id, storeroom_id)
-        record = create_record(RecordKind.RESTOCK_VISIT, occurred_at=when, recorded_by=recorded_by,
-                               location_id=location_id, note=note)
+        record = create_record(
+            RecordKind.RESTOCK_VISIT,
+            occurred_at=when,
+            recorded_by=recorded_by,
+            location_id=location_id,
+            note=note,
+        )
         # Locked: a concurrent visit to the same dispenser cannot count against a stale balance.
         # The count itself is kept on the visit row (expected, counted) written below.
         expected = lock_level(location_id, item_id)
         if counted < expected:
-            record_outflow(record, location_id, item_id, expected - counted, MovementKind.CONSUMPTION,
-                           field="counted")
+            record_outflow(
+                record, location_id, item_id, expected - counted, MovementKind.CONSUMPTION, field="counted"
+            )
         elif counted > expected:
-            move(record, item_id, counted - expected, kind=MovementKind.ADJUSTMENT,
-                 to_location_id=location_id, note=AdjustmentReason.FOUND.value, field="counted")
+            move(
+                record,
+                item_id,
+                counted - expected,
+                kind=MovementKind.ADJUSTMENT,
+                to_location_id=location_id,
+                note=AdjustmentReason.FOUND.value,
+                field="counted",
+            )
         moved, unrecorded = 0, added
         if added and source_id is not None:
             try:
-                move(record, item_id, added, kind=MovementKind.TRANSFER, from_location_id=source_id,
-                     to_location_id=location_id, field="added")
+                move(
+                    record,
+                    item_id,
+                    added,
+                    kind=MovementKind.TRANSFER,
+                    from_location_id=source_id,
+                    to_location_id=location_id,
+                    field="added",
+                )
                 moved, unrecorded = added, 0
             except InsufficientStock:
                 pass  # the refused conditional UPDATE changed nothing; the count still counts
-        stored.update(record_id=record.id, location_id=location_id, storeroom_id=source_id,
-                      item_id=item_id, visited_at=when, visitor_id=recorded_by, expected=expected,
-                      counted=counted, added=moved, added_unrecorded=unrecorded, flags=flag_text,
-                      note=note)
+        stored.update(
+            record_id=record.id,
+            location_id=location_id,
+            storeroom_id=source_id,
+            item_id=item_id,
+            visited_at=when,
+            visitor_id=recorded_by,
+            expected=expected,
+            counted=counted,
+            added=moved,
+            added_unrecorded=unrecorded,
+            flags=flag_text,
+            note=note,
+        )
         stored["id"] = db.session.scalar(_INSERT_VISIT, stored)
         return record.id
 
@@ -194,10 +254,19 @@ def visit_result_of(visit: RestockVisit, *, replayed: bool = False) -> VisitResu
     """Describe a stored visit: what was consumed, found and added, and the level it left."""
     consumed = visit.expected - visit.counted if visit.counted < visit.expected else 0
     found = visit.counted - visit.expected if visit.counted > visit.expected else 0
-    return VisitResult(visit_id=visit.id, record_id=visit.record_id, location_id=visit.location_id,
-                       expected=visit.expected, counted=visit.counted, consumed=consumed, found=found,
-                       added=visit.added, added_unrecorded=visit.added_unrecorded,
-                       level_after=visit.counted + visit.added, replayed=replayed)
+    return VisitResult(
+        visit_id=visit.id,
+        record_id=visit.record_id,
+        location_id=visit.location_id,
+        expected=visit.expected,
+        counted=visit.counted,
+        consumed=consumed,
+        found=found,
+        added=visit.added,
+        added_unrecorded=visit.added_unrecorded,
+        level_after=visit.counted + visit.added,
+        replayed=replayed,
+    )
 
 
 def last_visit(location_id: int) -> sa.Row | None:
@@ -207,9 +276,14 @@ def last_visit(location_id: int) -> sa.Row | None:
 
 def recent_visits(location_id: int, limit: int = 10) -> list[RestockVisit]:
     """The latest visits to a location, newest first."""
-    return list(db.session.scalars(sa.select(RestockVisit).where(RestockVisit.location_id == location_id)
-                                   .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc())
-                                   .limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(RestockVisit)
+            .where(RestockVisit.location_id == location_id)
+            .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -228,5 +302,9 @@ def suggest(location: Location | sa.Row) -> Suggestion:
     if item_id is None:
         return Suggestion(expected=0, target=location.target_level, storeroom_available=0, suggested_added=0)
     expected, available = expected or 0, available or 0
-    return Suggestion(expected=expected, target=location.target_level, storeroom_available=available,
-                      suggested_added=min(max(location.target_level - expected, 0), available))
+    return Suggestion(
+        expected=expected,
+        target=location.target_level,
+        storeroom_available=available,
+        suggested_added=min(max(location.target_level - expected, 0), available),
+    )

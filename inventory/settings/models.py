@@ -1,4 +1,5 @@
-"""The tables of settings: the organisation's settings and its fiscal-year targets."""
+"""Tables of settings: the organisation's one row of settings, and its fiscal-year targets."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The organisation's settings (one row) and its fiscal-year targets."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
@@ -115,8 +116,11 @@ def set_targets(fiscal_year: int, targets: dict[str, int | None]) -> None:
             value = targets.get(metric)
             if value is not None and not 0 <= value <= 10**9:
                 raise InvalidValue("target", field=metric)
-            row = session.scalar(sa.select(FiscalTarget).where(
-                FiscalTarget.fiscal_year == fiscal_year, FiscalTarget.metric == metric))
+            row = session.scalar(
+                sa.select(FiscalTarget).where(
+                    FiscalTarget.fiscal_year == fiscal_year, FiscalTarget.metric == metric
+                )
+            )
             if value is None:
                 if row is not None:
                     session.delete(row)

@@ -1,1 +1,1 @@
-"""The stock ledger and what writes to it: items and locations, receipts, assembly, transfers, stocktakes, reversals."""
+"""The stock ledger and what writes to it: items, locations, receipts, assembly, stocktakes, reversals."""

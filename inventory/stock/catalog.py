@@ -1,4 +1,5 @@
 """What is counted and where: items (with package recipes) and locations (with permanent codes)."""
+
 from __future__ import annotations
 
 import secrets
@@ -85,8 +86,9 @@ def find_item_by_name(name: str) -> Item | None:
     return db.session.scalar(sa.select(Item).where(Item.name == name))
 
 
-def _check_item_fields(name: str, kind: str, unit: str, pads_per_unit: int | None,
-                       low_stock_threshold: int) -> tuple[str, ItemKind, str]:
+def _check_item_fields(
+    name: str, kind: str, unit: str, pads_per_unit: int | None, low_stock_threshold: int
+) -> tuple[str, ItemKind, str]:
     name = check_text(name, field="name", required=True, limit=100)
     if kind not in {k.value for k in ItemKind}:
         raise InvalidValue("unknown kind", field="kind")
@@ -98,8 +100,15 @@ def _check_item_fields(name: str, kind: str, unit: str, pads_per_unit: int | Non
     return name, kind, unit
 
 
-def create_item(name: str, kind: str, unit: str, *, pads_per_unit: int | None = None,
-                low_stock_threshold: int = 0, idempotency_key: str | None = None) -> Item:
+def create_item(
+    name: str,
+    kind: str,
+    unit: str,
+    *,
+    pads_per_unit: int | None = None,
+    low_stock_threshold: int = 0,
+    idempotency_key: str | None = None,
+) -> Item:
     """Add an item; the name must be free."""
     name, kind, unit = _check_item_fields(name, kind, unit, pads_per_unit, low_stock_threshold)
     payload = dict(name=name, kind=kind, unit=unit, pads=pads_per_unit, low=low_stock_threshold)
@@ -107,8 +116,13 @@ def create_item(name: str, kind: str, unit: str, *, pads_per_unit: int | None = 
     def work(session) -> int:
         if find_item_by_name(name):
             raise InvalidValue("name taken", field="name")
-        item = Item(name=name, kind=kind.value, unit=unit, pads_per_unit=pads_per_unit,
-                    low_stock_threshold=low_stock_threshold)
+        item = Item(
+            name=name,
+            kind=kind.value,
+            unit=unit,
+            pads_per_unit=pads_per_unit,
+            low_stock_threshold=low_stock_threshold,
+        )
         session.add(item)
         session.flush()
         return item.id
@@ -117,8 +131,9 @@ def create_item(name: str, kind: str, unit: str, *, pads_per_unit: int | None = 
     return get_item(item_id)
 
 
-def update_item(item_id: int, *, name: str, unit: str, pads_per_unit: int | None,
-                low_stock_threshold: int) -> Item:
+def update_item(
+    item_id: int, *, name: str, unit: str, pads_per_unit: int | None, low_stock_threshold: int
+) -> Item:
     """Change an item's name, unit, pads per unit or low-stock threshold (not its kind)."""
     with unit_of_work():
         item = get_item(item_id)
@@ -144,7 +159,9 @@ def recipe_of(item_id: int) -> list[tuple[Item, int]]:
     rows = db.session.execute(
         sa.select(Item, RecipeComponent.quantity)
         .join(RecipeComponent, RecipeComponent.component_item_id == Item.id)
-        .where(RecipeComponent.package_item_id == item_id).order_by(Item.id))
+        .where(RecipeComponent.package_item_id == item_id)
+        .order_by(Item.id)
+    )
     return [(item, quantity) for item, quantity in rows]
 
 
@@ -162,11 +179,13 @@ def set_recipe(package_item_id: int, components: dict[int, int]) -> list[tuple[I
             component = require_item(component_id, field="components")
             if component.kind != ItemKind.SUPPLY:
                 raise InvalidValue("component must be a supply", field="components")
-        session.execute(sa.delete(RecipeComponent).where(
-            RecipeComponent.package_item_id == package_item_id))
+        session.execute(sa.delete(RecipeComponent).where(RecipeComponent.package_item_id == package_item_id))
         for component_id, quantity in components.items():
-            session.add(RecipeComponent(package_item_id=package_item_id,
-                                        component_item_id=component_id, quantity=quantity))
+            session.add(
+                RecipeComponent(
+                    package_item_id=package_item_id, component_item_id=component_id, quantity=quantity
+                )
+            )
     return recipe_of(package_item_id)
 
 
@@ -184,8 +203,11 @@ def ensure_default_items() -> list[Item]:
         package = by_name[DEFAULT_PACKAGE]
         if not recipe_of(package.id):
             for name, quantity in DEFAULT_RECIPE:
-                session.add(RecipeComponent(package_item_id=package.id,
-                                            component_item_id=by_name[name].id, quantity=quantity))
+                session.add(
+                    RecipeComponent(
+                        package_item_id=package.id, component_item_id=by_name[name].id, quantity=quantity
+                    )
+                )
     return [by_name[spec["name"]] for spec in DEFAULT_ITEMS]
 
 
@@ -254,14 +276,26 @@ def _check_location_fields(kind, name, address, spot, target_level, contact_note
     if kind not in {k.value for k in LocationKind}:
         raise InvalidValue("unknown kind", field="kind")
     check_quantity(target_level, field="target_level", minimum=0)
-    return dict(kind=str(kind), name=check_text(name, field="name", required=True, limit=MAX_TEXT),
-                address=check_text(address, field="address", limit=MAX_TEXT), spot=check_text(spot, field="spot", limit=MAX_TEXT),
-                target_level=target_level, contact_note=check_text(contact_note, field="contact_note", limit=500, multiline=True))
+    return dict(
+        kind=str(kind),
+        name=check_text(name, field="name", required=True, limit=MAX_TEXT),
+        address=check_text(address, field="address", limit=MAX_TEXT),
+        spot=check_text(spot, field="spot", limit=MAX_TEXT),
+        target_level=target_level,
+        contact_note=check_text(contact_note, field="contact_note", limit=500, multiline=True),
+    )
 
 
-def create_location(kind: str, name: str, *, address: str = "", spot: str = "",
-                    target_level: int = 0, contact_note: str = "",
-                    idempotency_key: str | None = None) -> Location:
+def create_location(
+    kind: str,
+    name: str,
+    *,
+    address: str = "",
+    spot: str = "",
+    target_level: int = 0,
+    contact_note: str = "",
+    idempotency_key: str | None = None,
+) -> Location:
     """Add a storeroom or placement point with a new permanent code."""
     values = _check_location_fields(kind, name, address, spot, target_level, contact_note)
 
@@ -275,8 +309,16 @@ def create_location(kind: str, name: str, *, address: str = "", spot: str = "",
     return get_location(location_id)
 
 
-def update_location(location_id: int, *, kind: str, name: str, address: str = "", spot: str = "",
-                    target_level: int = 0, contact_note: str = "") -> Location:
+def update_location(
+    location_id: int,
+    *,
+    kind: str,
+    name: str,
+    address: str = "",
+    spot: str = "",
+    target_level: int = 0,
+    contact_note: str = "",
+) -> Location:
     """Change a location's details; its code never changes."""
     values = _check_location_fields(kind, name, address, spot, target_level, contact_note)
     with unit_of_work():

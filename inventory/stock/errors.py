@@ -1,5 +1,6 @@
 """The errors of the stock ledger: each names a business reason, carries what a form needs, and
 means nothing was written."""
+
 from __future__ import annotations
 
 from inventory.core.errors import Conflict, InvalidValue, NotFound
@@ -8,10 +9,19 @@ from inventory.core.errors import Conflict, InvalidValue, NotFound
 class InsufficientStock(Conflict):
     """Taking `requested` of an item from a location that only holds `available`."""
 
-    def __init__(self, *, available: int, requested: int, item: int, location: int,
-                 field: str | None = "quantity", message: str = "insufficient stock"):
-        super().__init__(message, field=field, available=available, requested=requested,
-                         item=item, location=location)
+    def __init__(
+        self,
+        *,
+        available: int,
+        requested: int,
+        item: int,
+        location: int,
+        field: str | None = "quantity",
+        message: str = "insufficient stock",
+    ):
+        super().__init__(
+            message, field=field, available=available, requested=requested, item=item, location=location
+        )
         self.available, self.requested = available, requested
         self.item_id, self.location_id = item, location
 
@@ -35,8 +45,9 @@ class UnknownItem(NotFound):
     """No item with this id, or it is retired and cannot be used for new records."""
 
     def __init__(self, item_id, *, field: str = "item_id", retired: bool = False):
-        super().__init__("retired item" if retired else "unknown item", field=field,
-                         item=item_id, retired=retired)
+        super().__init__(
+            "retired item" if retired else "unknown item", field=field, item=item_id, retired=retired
+        )
         self.item_id, self.retired = item_id, retired
 
 
@@ -60,8 +71,7 @@ class WrongLocationKind(InvalidValue):
     """The action needs another kind of location (receipts and assembly happen at a storeroom)."""
 
     def __init__(self, location_id: int, *, expected: str, field: str = "location_id"):
-        super().__init__("wrong location kind", field=field, location=location_id,
-                         expected=expected)
+        super().__init__("wrong location kind", field=field, location=location_id, expected=expected)
         self.location_id, self.expected = location_id, expected
 
 

@@ -1,4 +1,5 @@
 """Item lines of a receipt or transfer as the services take them: checked, whole, unique."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,12 +46,17 @@ def check_lines(lines, *, field: str = "lines") -> list[Line]:
 def check_purchase_lines(lines, *, field: str = "lines") -> list[PurchaseLine]:
     """Normalise (item_id, quantity, unit_cost_yen) lines with the same rules plus a cost range."""
     lines = list(lines or ())
-    plain = check_lines([(_part(line, "item_id", 0), _part(line, "quantity", 1)) for line in lines],
-                        field=field)
+    plain = check_lines(
+        [(_part(line, "item_id", 0), _part(line, "quantity", 1)) for line in lines], field=field
+    )
     result = []
-    for index, (line, raw) in enumerate(zip(plain, lines)):
-        cost = check_quantity(_part(raw, "unit_cost_yen", 2), field=f"{field}-{index}-unit_cost_yen",
-                              minimum=0, maximum=MAX_UNIT_COST_YEN)
+    for index, (line, raw) in enumerate(zip(plain, lines, strict=True)):
+        cost = check_quantity(
+            _part(raw, "unit_cost_yen", 2),
+            field=f"{field}-{index}-unit_cost_yen",
+            minimum=0,
+            maximum=MAX_UNIT_COST_YEN,
+        )
         result.append(PurchaseLine(line.item_id, line.quantity, cost))
     return result
 

@@ -1,4 +1,5 @@
-"""The tables of stock: the stock ledger and what writes to it: items and locations, receipts, assembly, transfers, stocktakes, reversals."""
+"""Tables of the stock ledger: items, locations, records, movements, balances, counts, receipts."""
+
 from __future__ import annotations
 
 import enum
@@ -46,8 +47,9 @@ class Item(Model):
 
     __table_args__ = (
         sa.CheckConstraint(sa.column("kind").in_([k.value for k in ItemKind]), name="kind_known"),
-        sa.CheckConstraint("pads_per_unit IS NULL OR pads_per_unit BETWEEN 1 AND 1000",
-                           name="pads_per_unit_range"),
+        sa.CheckConstraint(
+            "pads_per_unit IS NULL OR pads_per_unit BETWEEN 1 AND 1000", name="pads_per_unit_range"
+        ),
         sa.CheckConstraint("low_stock_threshold >= 0", name="threshold_not_negative"),
     )
 
@@ -63,8 +65,9 @@ class RecipeComponent(Model):
     quantity: Mapped[int]
 
     __table_args__ = (
-        sa.UniqueConstraint("package_item_id", "component_item_id",
-                            name="uq_recipe_component_package_component"),
+        sa.UniqueConstraint(
+            "package_item_id", "component_item_id", name="uq_recipe_component_package_component"
+        ),
         sa.CheckConstraint("quantity BETWEEN 1 AND 1000", name="quantity_range"),
         sa.CheckConstraint("package_item_id <> component_item_id", name="not_itself"),
     )
@@ -138,10 +141,14 @@ class AdjustmentReason(enum.StrEnum):
     STOCKTAKE = "stocktake"
 
 
-INFLOW_KINDS = (MovementKind.RECEIPT_DONATION, MovementKind.RECEIPT_PURCHASE,
-                MovementKind.ASSEMBLY_PRODUCE)
-OUTFLOW_KINDS = (MovementKind.ASSEMBLY_CONSUME, MovementKind.CONSUMPTION, MovementKind.MAILED,
-                 MovementKind.HANDED_OVER, MovementKind.DISCARDED)
+INFLOW_KINDS = (MovementKind.RECEIPT_DONATION, MovementKind.RECEIPT_PURCHASE, MovementKind.ASSEMBLY_PRODUCE)
+OUTFLOW_KINDS = (
+    MovementKind.ASSEMBLY_CONSUME,
+    MovementKind.CONSUMPTION,
+    MovementKind.MAILED,
+    MovementKind.HANDED_OVER,
+    MovementKind.DISCARDED,
+)
 
 
 class StockRecord(Model):
@@ -159,14 +166,14 @@ class StockRecord(Model):
     reason: Mapped[str | None] = mapped_column(sa.String(20))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     # UNIQUE: a record is reversed at most once, even by two staff clicking at the same moment.
-    reverses_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_record.id"),
-                                                           unique=True)
+    reverses_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stock_record.id"), unique=True)
 
     __table_args__ = (
         sa.CheckConstraint(in_check("kind", RecordKind), name="kind_known"),
         sa.CheckConstraint("reason IS NULL OR " + in_check("reason", AdjustmentReason), name="reason_known"),
-        sa.CheckConstraint("(kind = 'reversal') = (reverses_record_id IS NOT NULL)",
-                           name="reversal_names_record"),
+        sa.CheckConstraint(
+            "(kind = 'reversal') = (reverses_record_id IS NOT NULL)", name="reversal_names_record"
+        ),
         sa.Index("ix_stock_record_kind_occurred_at", "kind", "occurred_at"),
     )
 
@@ -193,17 +200,19 @@ class StockMovement(Model):
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_positive"),
         sa.CheckConstraint(in_check("kind", MovementKind), name="kind_known"),
-        sa.CheckConstraint("from_location_id IS NOT NULL OR to_location_id IS NOT NULL",
-                           name="has_a_side"),
-        sa.CheckConstraint("from_location_id IS NULL OR to_location_id IS NULL "
-                           "OR from_location_id <> to_location_id", name="sides_differ"),
+        sa.CheckConstraint("from_location_id IS NOT NULL OR to_location_id IS NOT NULL", name="has_a_side"),
+        sa.CheckConstraint(
+            "from_location_id IS NULL OR to_location_id IS NULL OR from_location_id <> to_location_id",
+            name="sides_differ",
+        ),
         sa.CheckConstraint(
             f"({in_check('kind', INFLOW_KINDS)} AND from_location_id IS NULL) "
             f"OR ({in_check('kind', OUTFLOW_KINDS)} AND to_location_id IS NULL) "
             "OR (kind = 'transfer' AND from_location_id IS NOT NULL AND to_location_id IS NOT NULL) "
-            "OR kind IN ('adjustment', 'reversal')", name="sides_match_kind"),
-        sa.CheckConstraint("(kind = 'reversal') = (reverses_id IS NOT NULL)",
-                           name="reversal_names_movement"),
+            "OR kind IN ('adjustment', 'reversal')",
+            name="sides_match_kind",
+        ),
+        sa.CheckConstraint("(kind = 'reversal') = (reverses_id IS NOT NULL)", name="reversal_names_movement"),
         # The history page reads one location's movements newest first, each side along its
         # own index, with or without a kind (see stock_queries.movement_history).
         sa.Index("ix_stock_movement_from_at", "from_location_id", "occurred_at", "id"),
@@ -274,8 +283,9 @@ class Donation(Model):
     donor_kind: Mapped[str] = mapped_column(sa.String(20))
 
     __table_args__ = (
-        sa.CheckConstraint(sa.column("donor_kind").in_([k.value for k in DonorKind]),
-                           name="donor_kind_known"),
+        sa.CheckConstraint(
+            sa.column("donor_kind").in_([k.value for k in DonorKind]), name="donor_kind_known"
+        ),
     )
 
 

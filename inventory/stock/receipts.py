@@ -1,4 +1,5 @@
 """Stock arriving from outside: donations (寄付) and purchases (購入), always into a storeroom."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,56 +19,110 @@ from inventory.stock.models import (
 )
 
 
-def receive_donation(storeroom_id: int, occurred_on: date, lines, *, donor_kind: str,
-                     donor_name: str = "", note: str = "", recorded_by: int | None = None,
-                     idempotency_key: str | None) -> RecordResult:
+def receive_donation(
+    storeroom_id: int,
+    occurred_on: date,
+    lines,
+    *,
+    donor_kind: str,
+    donor_name: str = "",
+    note: str = "",
+    recorded_by: int | None = None,
+    idempotency_key: str | None,
+) -> RecordResult:
     """Record a donation of (item_id, quantity) lines into a storeroom."""
     occurred_at = occurred_at_from_date(occurred_on)
     lines = check_lines(lines)
     donor_kind = check_choice(donor_kind, DonorKind, field="donor_kind")
     donor_name = check_text(donor_name, field="donor_name", limit=100)
-    payload = dict(storeroom=storeroom_id, on=occurred_on, lines=lines, kind=donor_kind,
-                   donor=donor_name, note=note)
+    payload = dict(
+        storeroom=storeroom_id, on=occurred_on, lines=lines, kind=donor_kind, donor=donor_name, note=note
+    )
 
     def work(session):
         require_location(storeroom_id, field="storeroom_id", storeroom=True)
-        record = create_record(RecordKind.DONATION, occurred_at=occurred_at, recorded_by=recorded_by,
-                               location_id=storeroom_id, note=note)
+        record = create_record(
+            RecordKind.DONATION,
+            occurred_at=occurred_at,
+            recorded_by=recorded_by,
+            location_id=storeroom_id,
+            note=note,
+        )
         session.add(Donation(record_id=record.id, donor_name=donor_name, donor_kind=donor_kind))
         for index, line in enumerate(lines):
             require_item(line.item_id, field=f"lines-{index}-item_id")
-            move(record, line.item_id, line.quantity, kind=MovementKind.RECEIPT_DONATION,
-                 to_location_id=storeroom_id, field=f"lines-{index}-quantity")
+            move(
+                record,
+                line.item_id,
+                line.quantity,
+                kind=MovementKind.RECEIPT_DONATION,
+                to_location_id=storeroom_id,
+                field=f"lines-{index}-quantity",
+            )
         return record
 
     return run_service("receive_donation", idempotency_key, payload, work)
 
 
-def record_purchase(storeroom_id: int, occurred_on: date, lines, *, vendor: str, funding: str,
-                    receipt_number: str = "", note: str = "", recorded_by: int | None = None,
-                    idempotency_key: str | None) -> RecordResult:
+def record_purchase(
+    storeroom_id: int,
+    occurred_on: date,
+    lines,
+    *,
+    vendor: str,
+    funding: str,
+    receipt_number: str = "",
+    note: str = "",
+    recorded_by: int | None = None,
+    idempotency_key: str | None,
+) -> RecordResult:
     """Record a purchase of (item_id, quantity, unit_cost_yen) lines into a storeroom."""
     occurred_at = occurred_at_from_date(occurred_on)
     lines = check_purchase_lines(lines)
     vendor = check_text(vendor, field="vendor", limit=100, required=True)
     funding = check_choice(funding, Funding, field="funding")
     receipt_number = check_text(receipt_number, field="receipt_number", limit=50)
-    payload = dict(storeroom=storeroom_id, on=occurred_on, lines=lines, vendor=vendor,
-                   funding=funding, receipt=receipt_number, note=note)
+    payload = dict(
+        storeroom=storeroom_id,
+        on=occurred_on,
+        lines=lines,
+        vendor=vendor,
+        funding=funding,
+        receipt=receipt_number,
+        note=note,
+    )
 
     def work(session):
         require_location(storeroom_id, field="storeroom_id", storeroom=True)
-        record = create_record(RecordKind.PURCHASE, occurred_at=occurred_at, recorded_by=recorded_by,
-                               location_id=storeroom_id, note=note)
-        session.add(Purchase(record_id=record.id, vendor=vendor, funding=funding,
-                             receipt_number=receipt_number))
+        record = create_record(
+            RecordKind.PURCHASE,
+            occurred_at=occurred_at,
+            recorded_by=recorded_by,
+            location_id=storeroom_id,
+            note=note,
+        )
+        session.add(
+            Purchase(record_id=record.id, vendor=vendor, funding=funding, receipt_number=receipt_number)
+        )
         session.flush()
         for index, line in enumerate(lines):
             require_item(line.item_id, field=f"lines-{index}-item_id")
-            session.add(PurchaseLine(purchase_id=record.id, item_id=line.item_id,
-                                     quantity=line.quantity, unit_cost_yen=line.unit_cost_yen))
-            move(record, line.item_id, line.quantity, kind=MovementKind.RECEIPT_PURCHASE,
-                 to_location_id=storeroom_id, field=f"lines-{index}-quantity")
+            session.add(
+                PurchaseLine(
+                    purchase_id=record.id,
+                    item_id=line.item_id,
+                    quantity=line.quantity,
+                    unit_cost_yen=line.unit_cost_yen,
+                )
+            )
+            move(
+                record,
+                line.item_id,
+                line.quantity,
+                kind=MovementKind.RECEIPT_PURCHASE,
+                to_location_id=storeroom_id,
+                field=f"lines-{index}-quantity",
+            )
         return record
 
     return run_service("record_purchase", idempotency_key, payload, work)

@@ -1,4 +1,5 @@
 """Undoing a business record as a whole: one reversing movement per original, naming it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,8 +19,14 @@ def reversal_of(record_id: int) -> StockRecord | None:
     return db.session.scalar(sa.select(StockRecord).where(StockRecord.reverses_record_id == record_id))
 
 
-def reverse_record(record_id: int, *, note: str = "", occurred_at: datetime | None = None,
-                   recorded_by: int | None = None, idempotency_key: str | None) -> RecordResult:
+def reverse_record(
+    record_id: int,
+    *,
+    note: str = "",
+    occurred_at: datetime | None = None,
+    recorded_by: int | None = None,
+    idempotency_key: str | None,
+) -> RecordResult:
     """Reverse every movement of a record; refuse reversals, twice-reversed and emptied-out stock.
 
     Reversing a receipt whose stock has since moved on raises InsufficientStock (field None,
@@ -37,27 +44,48 @@ def reverse_record(record_id: int, *, note: str = "", occurred_at: datetime | No
             raise NotReversible(record_id, "is_reversal")
         if reversal_of(record_id) is not None:
             raise NotReversible(record_id, "already_reversed")
-        movements = list(session.scalars(sa.select(StockMovement).where(
-            StockMovement.record_id == record_id).order_by(StockMovement.id)))
+        movements = list(
+            session.scalars(
+                sa.select(StockMovement)
+                .where(StockMovement.record_id == record_id)
+                .order_by(StockMovement.id)
+            )
+        )
         if not movements:
             raise NotReversible(record_id, "nothing_to_reverse")
         try:
-            record = create_record(RecordKind.REVERSAL, occurred_at=when, recorded_by=recorded_by,
-                                   location_id=original.location_id, note=note,
-                                   reverses_record_id=record_id)
+            record = create_record(
+                RecordKind.REVERSAL,
+                occurred_at=when,
+                recorded_by=recorded_by,
+                location_id=original.location_id,
+                note=note,
+                reverses_record_id=record_id,
+            )
         except IntegrityError:
             # Someone reversed it between our check and our insert (the UNIQUE caught it).
             raise NotReversible(record_id, "already_reversed") from None
         for original_movement in movements:
             try:
-                move(record, original_movement.item_id, original_movement.quantity,
-                     kind=MovementKind.REVERSAL, from_location_id=original_movement.to_location_id,
-                     to_location_id=original_movement.from_location_id,
-                     reverses_id=original_movement.id, field=None)
+                move(
+                    record,
+                    original_movement.item_id,
+                    original_movement.quantity,
+                    kind=MovementKind.REVERSAL,
+                    from_location_id=original_movement.to_location_id,
+                    to_location_id=original_movement.from_location_id,
+                    reverses_id=original_movement.id,
+                    field=None,
+                )
             except InsufficientStock as short:
-                raise InsufficientStock(available=short.available, requested=short.requested,
-                                        item=short.item_id, location=short.location_id,
-                                        field=None, message="stock moved on") from None
+                raise InsufficientStock(
+                    available=short.available,
+                    requested=short.requested,
+                    item=short.item_id,
+                    location=short.location_id,
+                    field=None,
+                    message="stock moved on",
+                ) from None
         return record
 
     return run_service("reverse_record", idempotency_key, payload, work)

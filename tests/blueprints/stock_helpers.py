@@ -1,4 +1,5 @@
 """Helpers for the stock page tests: form data builders and row counts."""
+
 from __future__ import annotations
 
 import uuid
@@ -33,16 +34,30 @@ def lines(*pairs, blank_to=5, cost=False) -> dict:
 
 def donation_form(storeroom_id, *pairs, **overrides) -> dict:
     """A filled donation form."""
-    data = {"idempotency_key": key(), "storeroom_id": str(storeroom_id), "occurred_on": yesterday(),
-            "donor_kind": "individual", "donor_name": "", "note": "", **lines(*pairs)}
+    data = {
+        "idempotency_key": key(),
+        "storeroom_id": str(storeroom_id),
+        "occurred_on": yesterday(),
+        "donor_kind": "individual",
+        "donor_name": "",
+        "note": "",
+        **lines(*pairs),
+    }
     return {**data, **overrides}
 
 
 def purchase_form(storeroom_id, *triples, **overrides) -> dict:
     """A filled purchase form."""
-    data = {"idempotency_key": key(), "storeroom_id": str(storeroom_id), "occurred_on": yesterday(),
-            "vendor": "ドラッグストア", "funding": "grant", "receipt_number": "R-1", "note": "",
-            **lines(*triples, cost=True)}
+    data = {
+        "idempotency_key": key(),
+        "storeroom_id": str(storeroom_id),
+        "occurred_on": yesterday(),
+        "vendor": "ドラッグストア",
+        "funding": "grant",
+        "receipt_number": "R-1",
+        "note": "",
+        **lines(*triples, cost=True),
+    }
     return {**data, **overrides}
 
 

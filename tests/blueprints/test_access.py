@@ -2,6 +2,7 @@
 
 Every URL rule of the app must be listed in ACCESS, so a new page cannot appear unclassified.
 """
+
 import pytest
 
 from inventory.accounts.models import Role
@@ -111,10 +112,21 @@ ROLES = [None, *[role.value for role in Role]]
 
 def url_args(endpoint: str, app) -> dict:
     """Sample URL values for rules that take some."""
-    samples = {"user_id": 1, "filename": "style.css", "fiscal_year": 2026, "code": "ABC234",
-               # items 1-3 are seeded by the migration; no location or record exists: 404 is fine
-               "item_id": 1, "location_id": 1, "record_id": 1, "batch_id": 1, "visit_id": 1, "token_id": 1,
-               "request_id": 1, "link_id": 1}
+    samples = {
+        "user_id": 1,
+        "filename": "style.css",
+        "fiscal_year": 2026,
+        "code": "ABC234",
+        # items 1-3 are seeded by the migration; no location or record exists: 404 is fine
+        "item_id": 1,
+        "location_id": 1,
+        "record_id": 1,
+        "batch_id": 1,
+        "visit_id": 1,
+        "token_id": 1,
+        "request_id": 1,
+        "link_id": 1,
+    }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     return {name: samples[name] for name in rule.arguments}
 

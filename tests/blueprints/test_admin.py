@@ -1,4 +1,5 @@
 """Admin pages: accounts and settings; bad input changes nothing."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -14,8 +15,14 @@ def user_count():
 
 
 def new_user_form(**overrides):
-    data = {"username": "new-volunteer", "display_name": "山田 花子", "email": "", "role": "volunteer",
-            "locale": "ja", "password": "first-password-1"}
+    data = {
+        "username": "new-volunteer",
+        "display_name": "山田 花子",
+        "email": "",
+        "role": "volunteer",
+        "locale": "ja",
+        "password": "first-password-1",
+    }
     return {**data, **overrides}
 
 
@@ -27,17 +34,20 @@ def test_admin_creates_an_account_that_can_sign_in(auth, client):
     assert auth.login("new-volunteer", "first-password-1").status_code == 302
 
 
-@pytest.mark.parametrize("overrides", [
-    {"username": ""},
-    {"username": "x" * 10_000},
-    {"username": "bad name"},
-    {"username": "名前"},
-    {"username": "ctrl\x07"},
-    {"role": "superuser"},
-    {"password": "short"},
-    {"email": "not-an-email"},
-    {"display_name": "x" * 10_000},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"username": ""},
+        {"username": "x" * 10_000},
+        {"username": "bad name"},
+        {"username": "名前"},
+        {"username": "ctrl\x07"},
+        {"role": "superuser"},
+        {"password": "short"},
+        {"email": "not-an-email"},
+        {"display_name": "x" * 10_000},
+    ],
+)
 def test_bad_account_input_gets_a_message_and_creates_nothing(auth, client, overrides):
     auth.login_as("admin")
     before = user_count()
@@ -95,9 +105,18 @@ def test_unknown_user_ids_are_404(auth, client):
 
 
 def settings_form(**overrides):
-    data = {"org_name": "つながり", "consultation_phone": "0157-57-3190", "hours": "平日", "line_contact": "",
-            "email_contact": "", "cafe_text": "", "public_base_url": "https://pack.example.jp",
-            "sender_name": "北見市", "pads_per_pack": "２０", "retention_days": "30"}
+    data = {
+        "org_name": "つながり",
+        "consultation_phone": "0157-57-3190",
+        "hours": "平日",
+        "line_contact": "",
+        "email_contact": "",
+        "cafe_text": "",
+        "public_base_url": "https://pack.example.jp",
+        "sender_name": "北見市",
+        "pads_per_pack": "２０",
+        "retention_days": "30",
+    }
     return {**data, **overrides}
 
 
@@ -108,11 +127,18 @@ def test_settings_are_saved_with_full_width_numbers(auth, client):
     assert settings.get_settings().pads_per_pack == 22
 
 
-@pytest.mark.parametrize("overrides", [
-    {"pads_per_pack": "0"}, {"pads_per_pack": "-5"}, {"pads_per_pack": "10000000000000"},
-    {"pads_per_pack": "twenty"}, {"retention_days": ""}, {"org_name": ""},
-    {"public_base_url": "javascript:alert(1)"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"pads_per_pack": "0"},
+        {"pads_per_pack": "-5"},
+        {"pads_per_pack": "10000000000000"},
+        {"pads_per_pack": "twenty"},
+        {"retention_days": ""},
+        {"org_name": ""},
+        {"public_base_url": "javascript:alert(1)"},
+    ],
+)
 def test_bad_settings_are_refused_and_nothing_changes(auth, client, overrides):
     auth.login_as("admin")
     before = settings.get_settings()

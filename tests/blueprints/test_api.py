@@ -1,4 +1,5 @@
 """JSON API v1: authentication, visits with one-time keys, and the OpenAPI document."""
+
 import uuid
 
 import pytest
@@ -24,8 +25,13 @@ def bearer(token):
 
 
 def visit(point, **overrides):
-    return {"location_code": point.code, "counted": 0, "added": 3, "idempotency_key": uuid.uuid4().hex,
-            **overrides}
+    return {
+        "location_code": point.code,
+        "counted": 0,
+        "added": 3,
+        "idempotency_key": uuid.uuid4().hex,
+        **overrides,
+    }
 
 
 def test_anonymous_requests_get_401_as_json_and_schools_403(client, auth):
@@ -37,7 +43,10 @@ def test_anonymous_requests_get_401_as_json_and_schools_403(client, auth):
 
 def test_a_token_reads_locations_stock_and_one_location(client, token, packages, point):
     packages(5)
-    codes = [l["code"] for l in client.get("/api/v1/locations", headers=bearer(token)).get_json()["locations"]]
+    codes = [
+        place["code"]
+        for place in client.get("/api/v1/locations", headers=bearer(token)).get_json()["locations"]
+    ]
     assert point.code in codes
     detail = client.get(f"/api/v1/locations/{point.code.lower()}", headers=bearer(token)).get_json()
     assert detail["suggested_added"] == 5 and detail["last_visit"] is None
@@ -45,7 +54,9 @@ def test_a_token_reads_locations_stock_and_one_location(client, token, packages,
     assert client.get("/api/v1/locations/ZZZZZZZ", headers=bearer(token)).status_code == 404
 
 
-def test_a_visit_is_201_then_200_with_the_same_body_then_409_for_other_content(client, token, packages, point):
+def test_a_visit_is_201_then_200_with_the_same_body_then_409_for_other_content(
+    client, token, packages, point
+):
     packages(10)
     body = visit(point)
     first = client.post("/api/v1/visits", json=body, headers=bearer(token))
@@ -57,13 +68,25 @@ def test_a_visit_is_201_then_200_with_the_same_body_then_409_for_other_content(c
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 1
 
 
-@pytest.mark.parametrize("overrides", [
-    {"counted": -1}, {"counted": "3"}, {"added": 10**12}, {"added": True}, {"location_code": "NOPE"},
-    {"idempotency_key": "short"}, {"flags": "broken"}, {"flags": ["exploded"]}, {"note": 5},
-    {"occurred_at": "yesterday"}, {"occurred_at": "2999-01-01T00:00:00Z"},
-])
-def test_invalid_visits_get_422_with_field_errors_and_write_nothing(client, token, packages, point,
-                                                                   ledger_counts, overrides):
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"counted": -1},
+        {"counted": "3"},
+        {"added": 10**12},
+        {"added": True},
+        {"location_code": "NOPE"},
+        {"idempotency_key": "short"},
+        {"flags": "broken"},
+        {"flags": ["exploded"]},
+        {"note": 5},
+        {"occurred_at": "yesterday"},
+        {"occurred_at": "2999-01-01T00:00:00Z"},
+    ],
+)
+def test_invalid_visits_get_422_with_field_errors_and_write_nothing(
+    client, token, packages, point, ledger_counts, overrides
+):
     packages(10)
     before = ledger_counts()
     response = client.post("/api/v1/visits", json=visit(point, **overrides), headers=bearer(token))
@@ -74,7 +97,9 @@ def test_invalid_visits_get_422_with_field_errors_and_write_nothing(client, toke
 
 def test_non_json_bodies_get_422(client, token):
     for data in ["not json", "[1, 2]", ""]:
-        response = client.post("/api/v1/visits", data=data, headers={**bearer(token), "Content-Type": "application/json"})
+        response = client.post(
+            "/api/v1/visits", data=data, headers={**bearer(token), "Content-Type": "application/json"}
+        )
         assert response.status_code == 422
 
 
@@ -102,21 +127,40 @@ def test_session_posts_need_the_csrf_header(database_url, make_user, packages, p
 
 def ledger_rows_of(location_id):
     db.session.rollback()
-    return sorted((m.kind, m.quantity, m.from_location_id, m.to_location_id) for m in db.session.scalars(
-        sa.select(StockMovement).where(sa.or_(StockMovement.from_location_id == location_id,
-                                              StockMovement.to_location_id == location_id))))
+    return sorted(
+        (m.kind, m.quantity, m.from_location_id, m.to_location_id)
+        for m in db.session.scalars(
+            sa.select(StockMovement).where(
+                sa.or_(
+                    StockMovement.from_location_id == location_id, StockMovement.to_location_id == location_id
+                )
+            )
+        )
+    )
 
 
-def test_the_form_and_the_api_write_the_same_ledger_rows(client, auth, token, packages, storeroom, make_location):
+def test_the_form_and_the_api_write_the_same_ledger_rows(
+    client, auth, token, packages, storeroom, make_location
+):
     packages(20)
     by_form, by_api = make_location("city_hall", "A"), make_location("city_hall", "B")
     for location in (by_form, by_api):
         visits.record_visit(location.id, counted=0, added=6, idempotency_key=uuid.uuid4().hex)
     auth.login_as("volunteer")
-    client.post(f"/l/{by_form.code}/visit", data={"counted": "2", "added": "3", "storeroom_id": str(storeroom.id),
-                                                  "idempotency_key": uuid.uuid4().hex})
+    client.post(
+        f"/l/{by_form.code}/visit",
+        data={
+            "counted": "2",
+            "added": "3",
+            "storeroom_id": str(storeroom.id),
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    )
     client.post("/api/v1/visits", json=visit(by_api, counted=2, added=3), headers=bearer(token))
-    rename = lambda rows, own: [(k, q, "here" if f == own else f, "here" if t == own else t) for k, q, f, t in rows]
+
+    def rename(rows, own):
+        return [(k, q, "here" if f == own else f, "here" if t == own else t) for k, q, f, t in rows]
+
     assert rename(ledger_rows_of(by_form.id), by_form.id) == rename(ledger_rows_of(by_api.id), by_api.id)
 
 

@@ -1,4 +1,5 @@
 """Signing in and out: credentials, throttling, server-side sessions, remember-me."""
+
 from datetime import timedelta
 
 import pytest
@@ -88,8 +89,14 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, auth, clien
     other_phone = app.test_client()
     other_phone.post("/login", data={"login": "keiko", "password": PASSWORD})
     auth.login("keiko")
-    response = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "a-new-password-1", "confirm": "a-new-password-1"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-new-password-1",
+            "confirm": "a-new-password-1",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     assert other_phone.get("/").status_code == 302
@@ -98,8 +105,14 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, auth, clien
 def test_wrong_current_password_changes_nothing(auth, client, make_user):
     user = auth.login_as("staff")
     old_hash = user.password_hash
-    response = client.post("/account/password", data={
-        "current_password": "wrong-one-123", "new_password": "a-new-password-1", "confirm": "a-new-password-1"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "wrong-one-123",
+            "new_password": "a-new-password-1",
+            "confirm": "a-new-password-1",
+        },
+    )
     assert response.status_code == 200
     assert "現在のパスワードが正しくありません" in response.get_data(as_text=True)
     assert accounts.get_user(user.id).password_hash == old_hash
@@ -137,5 +150,7 @@ def test_a_new_session_id_is_issued_at_login(app, auth, client, make_user):
 
 def test_open_redirects_are_refused_after_login(auth, client, make_user):
     make_user("staff", username="redirected")
-    response = client.post("/login?next=https://evil.example/", data={"login": "redirected", "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"login": "redirected", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"

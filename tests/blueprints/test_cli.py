@@ -1,4 +1,5 @@
 """Operator commands: users, backup, demo seed."""
+
 import sqlite3
 
 import pytest
@@ -8,24 +9,32 @@ from tests.conftest import make_app
 
 
 def test_users_create_reads_the_password_from_stdin(runner):
-    result = runner.invoke(args=["users", "create", "Kana", "--role", "volunteer", "--password-stdin"],
-                           input="a-long-password\n")
+    result = runner.invoke(
+        args=["users", "create", "Kana", "--role", "volunteer", "--password-stdin"], input="a-long-password\n"
+    )
     assert result.exit_code == 0, result.output
     assert accounts.login("kana", "a-long-password", address=None).user.role == "volunteer"
 
 
 def test_users_create_refuses_a_short_password_and_an_unknown_role(runner):
-    short = runner.invoke(args=["users", "create", "kana", "--role", "staff", "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        args=["users", "create", "kana", "--role", "staff", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code != 0 and accounts.find_user("kana") is None
-    unknown = runner.invoke(args=["users", "create", "kana", "--role", "root", "--password-stdin"],
-                            input="a-long-password\n")
+    unknown = runner.invoke(
+        args=["users", "create", "kana", "--role", "root", "--password-stdin"], input="a-long-password\n"
+    )
     assert unknown.exit_code != 0 and accounts.find_user("kana") is None
 
 
 def test_set_password_deactivate_and_list(runner, make_user):
     make_user("staff", username="ops")
-    assert runner.invoke(args=["users", "set-password", "ops", "--password-stdin"],
-                         input="another-password\n").exit_code == 0
+    assert (
+        runner.invoke(
+            args=["users", "set-password", "ops", "--password-stdin"], input="another-password\n"
+        ).exit_code
+        == 0
+    )
     assert accounts.login("ops", "another-password", address=None)
     assert runner.invoke(args=["users", "deactivate", "ops"]).exit_code == 0
     listing = runner.invoke(args=["users", "list"]).output
@@ -63,6 +72,7 @@ def test_a_postgresql_backup_restores_to_the_same_data(runner, database, databas
     import subprocess
 
     import sqlalchemy as sa
+
     if shutil.which("pg_restore") is None:
         pytest.skip("pg_restore is not installed")
     make_user("staff", username="before-backup")
@@ -77,11 +87,31 @@ def test_a_postgresql_backup_restores_to_the_same_data(runner, database, databas
         conn.execute(sa.text(f'CREATE DATABASE "{copy_name}"'))
     try:
         env = {"PGPASSWORD": url.password or "", "PATH": "/usr/bin:/bin"}
-        subprocess.run(["pg_restore", "--no-owner", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
-                        "-U", url.username, "-d", copy_name, str(target)], check=True, env=env)
+        subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "-h",
+                url.host or "127.0.0.1",
+                "-p",
+                str(url.port or 5432),
+                "-U",
+                url.username,
+                "-d",
+                copy_name,
+                str(target),
+            ],
+            check=True,
+            env=env,
+        )
         restored = sa.create_engine(url.set(database=copy_name))
         with restored.connect() as conn:
-            assert conn.execute(sa.text("SELECT count(*) FROM \"user\" WHERE username = 'before-backup'")).scalar() == 1
+            assert (
+                conn.execute(
+                    sa.text("SELECT count(*) FROM \"user\" WHERE username = 'before-backup'")
+                ).scalar()
+                == 1
+            )
         restored.dispose()
     finally:
         with engine.connect() as conn:

@@ -1,4 +1,5 @@
 """The shared base of every form: WTForms' own messages in the user's language, parsed once."""
+
 from __future__ import annotations
 
 from babel import support
@@ -29,8 +30,11 @@ def test_wtforms_own_messages_follow_the_language(app):
 def test_wtforms_catalogue_is_parsed_once_per_language_not_per_request(app, monkeypatch):
     loads = []
     real_load = support.Translations.load
-    monkeypatch.setattr(support.Translations, "load",
-                        lambda *args, **kwargs: loads.append(kwargs.get("domain")) or real_load(*args, **kwargs))
+    monkeypatch.setattr(
+        support.Translations,
+        "load",
+        lambda *args, **kwargs: loads.append(kwargs.get("domain")) or real_load(*args, **kwargs),
+    )
     forms._wtforms_messages.cache_clear()
     for _ in range(3):
         _errors(app, "ja")
@@ -47,8 +51,9 @@ def test_checkbox_list_writes_the_html_of_wtforms_list_of_checkboxes(app):
     choices = [("broken", "Broken <dispenser>"), ('odd"value', "Other & more"), ("closed", "閉まっていた")]
 
     class Reference(Form):
-        flags = SelectMultipleField(choices=choices, widget=ListWidget(prefix_label=False),
-                                    option_widget=CheckboxInput())
+        flags = SelectMultipleField(
+            choices=choices, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+        )
 
     class Ours(Form):
         flags = SelectMultipleField(choices=choices, widget=CheckboxList())

@@ -1,4 +1,5 @@
 """The UI language: chosen per request, forced where a page asks, plain English outside a request."""
+
 from __future__ import annotations
 
 from flask_babel import force_locale, gettext, lazy_gettext

@@ -1,5 +1,6 @@
 """The print page: a downloaded PDF is complete, every QR leads to the support page, the batch is
 recorded once, and every refusal is a message on the form with nothing recorded."""
+
 from __future__ import annotations
 
 import math
@@ -51,8 +52,10 @@ def png_qr_texts(png: bytes, tmp_path: Path) -> list[str]:
     """Decode every QR code in a PNG preview."""
     path = tmp_path / "preview.png"
     path.write_bytes(png)
-    return [result.text for result in zxingcpp.read_barcodes(Image.open(path),
-                                                             formats=zxingcpp.BarcodeFormat.QRCode)]
+    return [
+        result.text
+        for result in zxingcpp.read_barcodes(Image.open(path), formats=zxingcpp.BarcodeFormat.QRCode)
+    ]
 
 
 def input_value(response, name: str) -> str:
@@ -64,10 +67,13 @@ def input_value(response, name: str) -> str:
 def form_errors(response) -> list[str]:
     """The error messages a page shows (on fields and above the form)."""
     body = response.get_data(as_text=True)
-    return [m.strip() for m in re.findall(r'class="(?:error|flash flash-error)"[^>]*>([^<]+)<', body) if m.strip()]
+    return [
+        m.strip() for m in re.findall(r'class="(?:error|flash flash-error)"[^>]*>([^<]+)<', body) if m.strip()
+    ]
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
 
 def key() -> str:
     """A fresh one-time key."""
@@ -76,9 +82,19 @@ def key() -> str:
 
 def print_form(location_id=None, **overrides) -> dict:
     """The print form's fields as a browser sends them when Download PDF is pressed."""
-    data = dict(product="package_label", location_id="" if location_id is None else str(location_id),
-                layout="12up", count="2", skip="0", offset_x_mm="0", offset_y_mm="0", note="",
-                assembly_record_id="", idempotency_key=key(), action="download")
+    data = dict(
+        product="package_label",
+        location_id="" if location_id is None else str(location_id),
+        layout="12up",
+        count="2",
+        skip="0",
+        offset_x_mm="0",
+        offset_y_mm="0",
+        note="",
+        assembly_record_id="",
+        idempotency_key=key(),
+        action="download",
+    )
     data.update({name: str(value) for name, value in overrides.items()})
     return data
 
@@ -98,8 +114,10 @@ def staff(auth):
 
 # ---- downloading -----------------------------------------------------------------------------
 
+
 def test_a_downloaded_batch_has_every_sheet_and_every_qr_opens_the_locations_support_page(
-        app, client, staff, point, public_base, tmp_path):
+    app, client, staff, point, public_base, tmp_path
+):
     response = client.post("/print/", data=print_form(point.id, count=14, skip=11))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -118,17 +136,29 @@ def test_a_downloaded_batch_has_every_sheet_and_every_qr_opens_the_locations_sup
         assert "tel:0157573190" in page.get_data(as_text=True)
 
 
-def test_the_batch_is_recorded_with_who_when_where_which_sheet_and_how_many(client, staff, point, public_base):
+def test_the_batch_is_recorded_with_who_when_where_which_sheet_and_how_many(
+    client, staff, point, public_base
+):
     before = utcnow()
-    response = client.post("/print/", data=print_form(point.id, count=14, skip=11, layout="18up",
-                                                      offset_x_mm="－０．５", offset_y_mm="ー1.2"))
+    response = client.post(
+        "/print/",
+        data=print_form(
+            point.id, count=14, skip=11, layout="18up", offset_x_mm="－０．５", offset_y_mm="ー1.2"
+        ),
+    )
     batch = only_batch()
     assert (batch.created_by, batch.location_id, batch.layout, batch.count, batch.skip) == (
-        staff.id, point.id, "18up", 14, 11)
+        staff.id,
+        point.id,
+        "18up",
+        14,
+        11,
+    )
     assert (batch.offset_x_tenths, batch.offset_y_tenths) == (-5, -12)
     assert before - timedelta(seconds=5) <= batch.created_at <= utcnow() + timedelta(seconds=5)
     assert response.headers["Content-Disposition"] == (
-        f"attachment; filename=labels-{local_today(batch.created_at):%Y%m%d}-{batch.id}.pdf")
+        f"attachment; filename=labels-{local_today(batch.created_at):%Y%m%d}-{batch.id}.pdf"
+    )
 
 
 def test_general_labels_lead_to_the_support_page(client, staff, public_base, tmp_path):
@@ -138,7 +168,9 @@ def test_general_labels_lead_to_the_support_page(client, staff, public_base, tmp
     assert "tel:0157573190" in client.get("/support").get_data(as_text=True)
 
 
-def test_without_a_public_address_the_qr_carries_the_address_the_app_is_served_at(client, staff, point, tmp_path):
+def test_without_a_public_address_the_qr_carries_the_address_the_app_is_served_at(
+    client, staff, point, tmp_path
+):
     response = client.post("/print/", data=print_form(point.id, count=1))
     assert qr_texts(response.data, tmp_path) == [f"HTTP://LOCALHOST/L/{point.code}"]
 
@@ -158,17 +190,24 @@ def test_changing_the_count_after_a_download_prints_a_second_batch(client, staff
     assert batch_count() == 2
 
 
-def test_a_reprint_gives_the_same_qr_with_a_new_skip_and_records_nothing(client, staff, point, public_base, tmp_path):
+def test_a_reprint_gives_the_same_qr_with_a_new_skip_and_records_nothing(
+    client, staff, point, public_base, tmp_path
+):
     original = client.post("/print/", data=print_form(point.id, count=2))
     batch = only_batch()
     page = client.get(f"/print/batches/{batch.id}")
     assert page.status_code == 200 and 'src="/print/preview.png?' in page.get_data(as_text=True)
-    reprint = client.post(f"/print/batches/{batch.id}", data=dict(skip="3", offset_x_mm="0.5", offset_y_mm="0",
-                                                                   action="download"))
+    reprint = client.post(
+        f"/print/batches/{batch.id}",
+        data=dict(skip="3", offset_x_mm="0.5", offset_y_mm="0", action="download"),
+    )
     assert reprint.mimetype == "application/pdf"
     assert reprint.headers["Content-Disposition"] == original.headers["Content-Disposition"]
-    assert qr_texts(reprint.data, tmp_path) == qr_texts(original.data, tmp_path) == \
-        [f"{PUBLIC_BASE}/L/{point.code}".upper()] * 2
+    assert (
+        qr_texts(reprint.data, tmp_path)
+        == qr_texts(original.data, tmp_path)
+        == [f"{PUBLIC_BASE}/L/{point.code}".upper()] * 2
+    )
     assert batch_count() == 1
     assert f'href="/print/batches/{batch.id}"' in client.get("/print/batches").get_data(as_text=True)
 
@@ -194,18 +233,34 @@ REFUSALS = {
     "offset off the page": dict(offset_x_mm="30"),
     "offset far off": dict(offset_y_mm="-400"),
     "offset not a number": dict(offset_x_mm="1.2.3"),
-    "custom layout too wide": dict(layout="custom", label_width_mm="86.4", label_height_mm="42.3", columns="3",
-                                   rows="6", left_mm="0", top_mm="0"),
+    "custom layout too wide": dict(
+        layout="custom",
+        label_width_mm="86.4",
+        label_height_mm="42.3",
+        columns="3",
+        rows="6",
+        left_mm="0",
+        top_mm="0",
+    ),
     "custom layout incomplete": dict(layout="custom", label_width_mm="86.4"),
-    "labels too small for a QR": dict(layout="custom", label_width_mm="10", label_height_mm="10", columns="2",
-                                      rows="2", left_mm="10", top_mm="10"),
+    "labels too small for a QR": dict(
+        layout="custom",
+        label_width_mm="10",
+        label_height_mm="10",
+        columns="2",
+        rows="2",
+        left_mm="10",
+        top_mm="10",
+    ),
     "unknown layout": dict(layout="99up"),
     "unknown product": dict(product="poster"),
 }
 
 
 @pytest.mark.parametrize("overrides", REFUSALS.values(), ids=REFUSALS.keys())
-def test_a_refused_job_is_a_message_on_the_form_and_nothing_is_recorded(client, staff, point, public_base, overrides):
+def test_a_refused_job_is_a_message_on_the_form_and_nothing_is_recorded(
+    client, staff, point, public_base, overrides
+):
     response = client.post("/print/", data=print_form(point.id, **overrides))
     assert response.status_code == 200
     assert response.mimetype == "text/html"
@@ -253,14 +308,21 @@ def test_the_preview_button_shows_the_sheet_and_records_nothing(client, staff, p
 
 
 def test_a_preview_of_an_impossible_job_is_a_400_not_a_broken_image(client, staff):
-    for query in ("count=0", "count=5&skip=12&layout=12up", "count=abc", "count=1&location_id=9999",
-                  "count=1&offset_x_mm=30&layout=12up", "count=5&page=9"):
+    for query in (
+        "count=0",
+        "count=5&skip=12&layout=12up",
+        "count=abc",
+        "count=1&location_id=9999",
+        "count=1&offset_x_mm=30&layout=12up",
+        "count=5&page=9",
+    ):
         response = client.get(f"/print/preview.png?{query}")
         assert response.status_code == 400, query
         assert response.mimetype == "text/plain"
 
 
 # ---- links from the assembly page ------------------------------------------------------------
+
 
 @pytest.fixture
 def assembly(items, storeroom, donate):
@@ -271,7 +333,8 @@ def assembly(items, storeroom, donate):
 
 
 def test_a_link_from_an_assembly_prefills_the_count_and_the_batch_names_the_assembly(
-        client, staff, point, public_base, assembly):
+    client, staff, point, public_base, assembly
+):
     page = client.get(f"/print/?assembly={assembly}")
     assert input_value(page, "count") == "5"  # what the assembly made
     page = client.get(f"/print/?assembly={assembly}&count=７")
@@ -291,20 +354,29 @@ def test_a_link_to_an_assembly_that_does_not_exist_says_so_and_prints_unlinked(c
 
 # ---- placards and calibration ----------------------------------------------------------------
 
+
 def test_a_volunteer_can_download_a_placard_but_cannot_open_the_label_print_page(
-        client, auth, point, public_base, tmp_path):
+    client, auth, point, public_base, tmp_path
+):
     volunteer = auth.login_as("volunteer")
     assert client.get("/print/").status_code == 403
     page = client.get(f"/print/placard/{point.id}")
     assert page.status_code == 200
     preview = client.get(f"/print/placard/{point.id}/preview.png")
     assert preview.mimetype == "image/png"
-    response = client.post(f"/print/placard/{point.id}", data=dict(layout="a5", offset_x_mm="0", offset_y_mm="0",
-                                                                   idempotency_key=key(), action="download"))
+    response = client.post(
+        f"/print/placard/{point.id}",
+        data=dict(layout="a5", offset_x_mm="0", offset_y_mm="0", idempotency_key=key(), action="download"),
+    )
     assert response.mimetype == "application/pdf" and pdf_pages(response.data, tmp_path) == 1
     assert qr_texts(response.data, tmp_path) == [f"{PUBLIC_BASE}/L/{point.code}".upper()]
     batch = only_batch()
-    assert (batch.product, batch.location_id, batch.created_by, batch.count) == ("placard", point.id, volunteer.id, 1)
+    assert (batch.product, batch.location_id, batch.created_by, batch.count) == (
+        "placard",
+        point.id,
+        volunteer.id,
+        1,
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, point):
@@ -317,8 +389,9 @@ def test_a_retired_locations_placard_is_not_printed(client, staff, point, public
     catalog.set_location_active(point.id, False)
     page = client.get(f"/print/placard/{point.id}")
     assert page.status_code == 200 and form_errors(page)
-    response = client.post(f"/print/placard/{point.id}", data=dict(layout="a5", idempotency_key=key(),
-                                                                   action="download"))
+    response = client.post(
+        f"/print/placard/{point.id}", data=dict(layout="a5", idempotency_key=key(), action="download")
+    )
     assert response.mimetype == "text/html" and batch_count() == 0
     assert client.get("/print/placard/9999").status_code == 404
 
@@ -339,8 +412,11 @@ def test_the_print_page_is_in_the_staff_menu(client, staff):
     assert 'href="/print/"' in client.get("/").get_data(as_text=True)
 
 
-def test_the_assembly_result_links_to_printing_its_labels_and_locations_to_their_placard(client, auth, items, storeroom, point, donate):
+def test_the_assembly_result_links_to_printing_its_labels_and_locations_to_their_placard(
+    client, auth, items, storeroom, point, donate
+):
     from inventory.stock import operations
+
     donate(5, item=items.pack)
     donate(5, item=items.leaflet)
     result = operations.assemble_packages(storeroom.id, items.package, 5, idempotency_key=None)

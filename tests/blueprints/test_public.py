@@ -1,4 +1,5 @@
 """The page behind every QR code: support for visitors, nothing stored about them."""
+
 import re
 
 import sqlalchemy as sa
@@ -11,8 +12,11 @@ from inventory.stock.models import StockMovement
 
 def scans_of(location):
     db.session.rollback()
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(SupportPageScan.count), 0))
-                             .where(SupportPageScan.location_id == location.id))
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(SupportPageScan.count), 0)).where(
+            SupportPageScan.location_id == location.id
+        )
+    )
 
 
 def test_a_visitor_sees_the_support_page_with_no_cookie_and_no_external_urls(client, point):
@@ -22,8 +26,11 @@ def test_a_visitor_sees_the_support_page_with_no_cookie_and_no_external_urls(cli
     assert "Set-Cookie" not in response.headers
     assert 'href="tel:0157573190"' in body
     assert "ひとりで悩まないで" in body
-    external = [url for url in re.findall(r'(?:href|src|action)="([^"]+)"', body)
-                if url.startswith(("http:", "https:", "//"))]
+    external = [
+        url
+        for url in re.findall(r'(?:href|src|action)="([^"]+)"', body)
+        if url.startswith(("http:", "https:", "//"))
+    ]
     assert external == []
 
 
@@ -82,8 +89,9 @@ def test_the_volunteer_link_leads_to_login_and_back_to_the_location(client, make
     body = client.get(f"/l/{point.code}").get_data(as_text=True)
     assert f'href="/login?next=/l/{point.code}"' in body
     user = make_user("volunteer")
-    response = client.post(f"/login?next=/l/{point.code}",
-                           data={"login": user.username, "password": "correct-horse-battery"})
+    response = client.post(
+        f"/login?next=/l/{point.code}", data={"login": user.username, "password": "correct-horse-battery"}
+    )
     assert response.headers["Location"] == f"/l/{point.code}"
     page = client.get(f"/l/{point.code}").get_data(as_text=True)
     assert point.name in page and point.spot in page

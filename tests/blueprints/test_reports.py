@@ -1,4 +1,5 @@
 """Report pages: they render for staff, carry their numbers and charts, and turn bad input into messages."""
+
 import csv
 import io
 import xml.etree.ElementTree as ET
@@ -34,9 +35,18 @@ def svgs(html: str) -> list[ET.Element]:
     return found
 
 
-@pytest.mark.parametrize("path", ["/reports/", "/reports/fiscal-year", "/reports/fiscal-year?year=2025",
-                                  "/reports/fiscal-year?year=２０２５", "/reports/export",
-                                  "/reports/locations/{hall}", "/reports/fiscal-year?year=2025&bogus=1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/",
+        "/reports/fiscal-year",
+        "/reports/fiscal-year?year=2025",
+        "/reports/fiscal-year?year=２０２５",
+        "/reports/export",
+        "/reports/locations/{hall}",
+        "/reports/fiscal-year?year=2025&bogus=1",
+    ],
+)
 def test_each_report_page_renders_for_staff(client, staff, year, path):
     response = client.get(path.format(hall=year.hall.id))
     assert response.status_code == 200, path
@@ -49,7 +59,9 @@ def test_report_pages_render_on_an_empty_database(client, staff):
         assert client.get(path).status_code == 200, path
 
 
-def test_the_fiscal_year_report_shows_both_year_names_the_kpi_table_and_a_chart_with_its_numbers(client, staff, year):
+def test_the_fiscal_year_report_shows_both_year_names_the_kpi_table_and_a_chart_with_its_numbers(
+    client, staff, year
+):
     html = client.get("/reports/fiscal-year?year=2025&lang=ja").get_data(as_text=True)
     assert "Reiwa 7 (FY2025)" in html or "令和7年度" in html
     assert "45.0%" in html and "75.0%" in html  # placed 45 of 100, sent 3 of 4
@@ -95,13 +107,19 @@ def test_the_fiscal_year_csv_has_every_section(client, staff, year):
     rows = read_csv(response)
     assert rows[0][0] == "Fiscal year report"
     assert ["Packs placed at placement points", "100", "45", "45.0%"] in rows
-    assert ["Total", "45", "13"] in [row[:1] + row[2:] for row in rows if row[:1] == ["Total"] and len(row) == 4]
+    assert ["Total", "45", "13"] in [
+        row[:1] + row[2:] for row in rows if row[:1] == ["Total"] and len(row) == 4
+    ]
 
 
 @pytest.mark.parametrize("dataset", exports.DATASETS)
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_each_export_is_a_csv_with_a_bom_and_headers_in_the_ui_language(app, client, staff, year, dataset, lang):
-    response = download(client, f"/reports/export?dataset={dataset}&since=2025-04-01&until=2026-03-31&lang={lang}")
+def test_each_export_is_a_csv_with_a_bom_and_headers_in_the_ui_language(
+    app, client, staff, year, dataset, lang
+):
+    response = download(
+        client, f"/reports/export?dataset={dataset}&since=2025-04-01&until=2026-03-31&lang={lang}"
+    )
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.get_data().startswith(b"\xef\xbb\xbf")
@@ -114,12 +132,17 @@ def test_each_export_is_a_csv_with_a_bom_and_headers_in_the_ui_language(app, cli
 
 def test_the_movement_export_counts_every_movement_of_the_year(client, staff, year):
     rows = read_csv(download(client, "/reports/export?dataset=movements&since=2025-04-01&until=2026-03-31"))
-    assert len(rows) - 1 == 21  # 2 + 3 assembly + 1 + 1 + 1 + 1 reversal + 2 + 5 transfers + 1 reversal + 2 taken + 1 back + 2 given
+    assert (
+        len(rows) - 1 == 21
+    )  # 2 + 3 assembly + 1 + 1 + 1 + 1 reversal + 2 + 5 transfers + 1 reversal + 2 taken + 1 back + 2 given
     assert rows[1][1].startswith("2025-04-10 00:00")
 
 
-def test_shift_jis_replacement_is_reported_in_the_file(client, staff, items, storeroom, make_location, donate):
+def test_shift_jis_replacement_is_reported_in_the_file(
+    client, staff, items, storeroom, make_location, donate
+):
     from inventory.stock import operations
+
     hall = make_location("other", "𠮷田公民館")
     donate(5, item=items.package)
     operations.transfer_stock(storeroom.id, hall.id, [(items.package, 1)], idempotency_key=None)
@@ -130,13 +153,16 @@ def test_shift_jis_replacement_is_reported_in_the_file(client, staff, items, sto
     assert rows[-1][0] == "〓" and "U+20BB7" in rows[-1][1]
 
 
-@pytest.mark.parametrize("query", [
-    "dataset=movements&since=2026-04-01&until=2025-04-01",   # reversed
-    "dataset=movements&since=0001-01-01",                     # absurd
-    "dataset=movements&since=2026-02-30",                     # no such day
-    "dataset=people",                                         # unknown dataset
-    "dataset=movements&encoding=latin-1",                     # unsupported encoding
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "dataset=movements&since=2026-04-01&until=2025-04-01",  # reversed
+        "dataset=movements&since=0001-01-01",  # absurd
+        "dataset=movements&since=2026-02-30",  # no such day
+        "dataset=people",  # unknown dataset
+        "dataset=movements&encoding=latin-1",  # unsupported encoding
+    ],
+)
 def test_bad_export_filters_get_a_clear_message_not_a_file(client, staff, query):
     response = download(client, f"/reports/export?{query}")
     assert response.status_code == 400

@@ -1,4 +1,5 @@
-"""The public request form: the minimum for delivery, consent, a honeypot and a rate limit across processes."""
+"""The public request form: the minimum for delivery, consent, a honeypot, a limit across processes."""
+
 import logging
 
 import pytest
@@ -14,8 +15,17 @@ NAME, ADDRESS = "ひまわり", "北見市とん田東町5-5"
 
 
 def form(**overrides):
-    data = {"quantity": "1", "delivery": "mail", "recipient_name": NAME, "postal_code": "０９０－００１８",
-            "address": ADDRESS, "address2": "", "consent": "y", "website": "", "idempotency_key": fresh_key()}
+    data = {
+        "quantity": "1",
+        "delivery": "mail",
+        "recipient_name": NAME,
+        "postal_code": "０９０－００１８",
+        "address": ADDRESS,
+        "address2": "",
+        "consent": "y",
+        "website": "",
+        "idempotency_key": fresh_key(),
+    }
     return {**data, **overrides}
 
 
@@ -77,19 +87,22 @@ def test_the_honeypot_drops_robots_silently(client, table_counts):
     assert set(table_counts().values()) == {0}
 
 
-@pytest.mark.parametrize("overrides,message", [
-    ({"postal_code": "12-345"}, "A postal code has 7 digits"),
-    ({"postal_code": ""}, "Enter the postal code"),
-    ({"address": "北" * 10_000}, "Field cannot be longer than"),
-    ({"recipient_name": "ゆき😀"}, "Please remove emoji and special characters."),
-    ({"recipient_name": "ゆ\x07き"}, "Please remove the special characters."),
-    ({"quantity": "0"}, "Not a valid choice"),
-    ({"quantity": "-1"}, "Not a valid choice"),
-    ({"quantity": "99999999999999999999"}, "Not a valid choice"),
-    ({"quantity": "abc"}, "Not a valid choice"),
-    ({"delivery": "drone"}, "Not a valid choice"),
-    ({"idempotency_key": ""}, "This form is incomplete"),
-])
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"postal_code": "12-345"}, "A postal code has 7 digits"),
+        ({"postal_code": ""}, "Enter the postal code"),
+        ({"address": "北" * 10_000}, "Field cannot be longer than"),
+        ({"recipient_name": "ゆき😀"}, "Please remove emoji and special characters."),
+        ({"recipient_name": "ゆ\x07き"}, "Please remove the special characters."),
+        ({"quantity": "0"}, "Not a valid choice"),
+        ({"quantity": "-1"}, "Not a valid choice"),
+        ({"quantity": "99999999999999999999"}, "Not a valid choice"),
+        ({"quantity": "abc"}, "Not a valid choice"),
+        ({"delivery": "drone"}, "Not a valid choice"),
+        ({"idempotency_key": ""}, "This form is incomplete"),
+    ],
+)
 def test_bad_input_gets_a_clear_message_and_stores_nothing(client, table_counts, overrides, message):
     response = client.post("/request?lang=en", data=form(**overrides))
     assert response.status_code == 422

@@ -1,4 +1,5 @@
 """The restock form behind each QR code, its confirmation, and the round plan."""
+
 import uuid
 
 import pytest
@@ -11,8 +12,14 @@ from inventory.stock.ledger import stock_of, verify_balances
 
 
 def visit_form(storeroom, **overrides):
-    data = {"counted": "0", "added": "5", "note": "", "storeroom_id": str(storeroom.id),
-            "idempotency_key": uuid.uuid4().hex, "occurred_at": ""}
+    data = {
+        "counted": "0",
+        "added": "5",
+        "note": "",
+        "storeroom_id": str(storeroom.id),
+        "idempotency_key": uuid.uuid4().hex,
+        "occurred_at": "",
+    }
     return {**data, **overrides}
 
 
@@ -35,7 +42,9 @@ def test_school_contacts_get_the_support_page_not_the_form(client, auth, point):
     assert 'name="counted"' not in page and "tel:" in page
 
 
-def test_recording_a_visit_through_the_form_moves_stock_and_confirms(client, auth, packages, items, storeroom, point):
+def test_recording_a_visit_through_the_form_moves_stock_and_confirms(
+    client, auth, packages, items, storeroom, point
+):
     packages(10)
     auth.login_as("volunteer")
     response = client.post(f"/l/{point.code}/visit", data=visit_form(storeroom, added="４"))
@@ -55,26 +64,41 @@ def test_a_double_submit_records_one_visit(client, auth, packages, storeroom, po
     assert visit_count() == 1
 
 
-@pytest.mark.parametrize("overrides", [
-    {"counted": "-1"}, {"counted": "abc"}, {"counted": ""}, {"added": "1000000000000"},
-    {"counted": "5000"}, {"flags": "exploded"}, {"idempotency_key": ""}, {"storeroom_id": "999"},
-    {"note": "x" * 5000}, {"occurred_at": "2999-01-01T00:00:00Z"},
-])
-def test_bad_visit_input_is_refused_with_422_and_writes_nothing(client, auth, packages, storeroom, point,
-                                                               ledger_counts, overrides):
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"counted": "-1"},
+        {"counted": "abc"},
+        {"counted": ""},
+        {"added": "1000000000000"},
+        {"counted": "5000"},
+        {"flags": "exploded"},
+        {"idempotency_key": ""},
+        {"storeroom_id": "999"},
+        {"note": "x" * 5000},
+        {"occurred_at": "2999-01-01T00:00:00Z"},
+    ],
+)
+def test_bad_visit_input_is_refused_with_422_and_writes_nothing(
+    client, auth, packages, storeroom, point, ledger_counts, overrides
+):
     packages(10)
     auth.login_as("volunteer")
     before = ledger_counts()
     response = client.post(f"/l/{point.code}/visit", data=visit_form(storeroom, **overrides))
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True) or "flash-error" in response.get_data(as_text=True)
+    assert 'class="error"' in response.get_data(as_text=True) or "flash-error" in response.get_data(
+        as_text=True
+    )
     assert ledger_counts() == before
 
 
 def test_a_storeroom_shortage_records_the_count_and_says_so(client, auth, packages, storeroom, point):
     packages(2)
     auth.login_as("volunteer")
-    response = client.post(f"/l/{point.code}/visit", data=visit_form(storeroom, added="5"), follow_redirects=True)
+    response = client.post(
+        f"/l/{point.code}/visit", data=visit_form(storeroom, added="5"), follow_redirects=True
+    )
     assert response.status_code == 200
     assert "flash-error" in response.get_data(as_text=True)
     assert visit_count() == 1 and verify_balances() == []
@@ -82,6 +106,7 @@ def test_a_storeroom_shortage_records_the_count_and_says_so(client, auth, packag
 
 def test_unknown_and_retired_codes_refuse_visits(client, auth, packages, storeroom, point, ledger_counts):
     from inventory.stock import catalog
+
     packages(5)
     auth.login_as("volunteer")
     assert client.post("/l/ZZZZZZZ/visit", data=visit_form(storeroom)).status_code == 404
@@ -91,7 +116,9 @@ def test_unknown_and_retired_codes_refuse_visits(client, auth, packages, storero
     assert ledger_counts() == before
 
 
-def test_a_volunteer_cannot_see_another_volunteers_visit(app, client, auth, packages, storeroom, point, make_user):
+def test_a_volunteer_cannot_see_another_volunteers_visit(
+    app, client, auth, packages, storeroom, point, make_user
+):
     packages(5)
     auth.login_as("volunteer")
     location = client.post(f"/l/{point.code}/visit", data=visit_form(storeroom)).headers["Location"]
@@ -104,7 +131,8 @@ def test_a_volunteer_cannot_see_another_volunteers_visit(app, client, auth, pack
 
 
 def test_the_round_plan_puts_overdue_locations_first_and_adds_up_the_carry_list(
-        client, auth, packages, storeroom, make_location):
+    client, auth, packages, storeroom, make_location
+):
     packages(30)
     visited = make_location("elementary_school", "北小学校", target_level=10)
     never = make_location("university", "看護大学", target_level=8)
@@ -124,8 +152,10 @@ def test_the_service_worker_may_cover_the_whole_site(client):
 
 
 def test_without_any_package_item_the_form_still_shows_and_a_visit_is_refused_clearly(
-        client, auth, items, storeroom, point, ledger_counts):
+    client, auth, items, storeroom, point, ledger_counts
+):
     from inventory.stock import catalog
+
     catalog.set_item_active(items.package, False)
     auth.login_as("volunteer")
     assert client.get(f"/l/{point.code}").status_code == 200

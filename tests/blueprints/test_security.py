@@ -1,4 +1,5 @@
 """Safety by default: CSRF, headers, cookies, error pages, request size, bad input."""
+
 import pytest
 
 from tests.conftest import PASSWORD, make_app
@@ -12,14 +13,19 @@ def csrf_client(database_url, make_user):
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/login", data={"login": admin.username, "password": PASSWORD,
-                                       "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"login": admin.username, "password": PASSWORD, "csrf_token": token}
+        ).status_code
+        == 302
+    )
     client.application = app
     return client
 
 
 def test_every_post_route_refuses_a_request_without_a_csrf_token(csrf_client):
     from flask import url_for
+
     app = csrf_client.application
     post_rules = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
     assert post_rules
@@ -44,8 +50,11 @@ def test_security_headers_are_present(client):
 
 def test_over_https_cookies_are_secure_and_hsts_is_sent(client, make_user):
     user = make_user("volunteer")
-    response = client.post("/login", base_url="https://localhost",
-                           data={"login": user.username, "password": PASSWORD, "remember": "y"})
+    response = client.post(
+        "/login",
+        base_url="https://localhost",
+        data={"login": user.username, "password": PASSWORD, "remember": "y"},
+    )
     cookies = response.headers.getlist("Set-Cookie")
     assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
     assert "max-age" in response.headers["Strict-Transport-Security"]
@@ -63,6 +72,7 @@ def test_an_unexpected_error_shows_a_friendly_page_without_a_traceback(database_
     @app.route("/boom")
     def boom():
         raise RuntimeError("secret internals")
+
     response = app.test_client().get("/boom")
     body = response.get_data(as_text=True)
     assert response.status_code == 500
@@ -79,7 +89,9 @@ def test_health_check_reports_the_database(client):
     assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
 
 
-@pytest.mark.parametrize("login", ["", "x" * 10_000, "ｔａｒｏ\x00", "\u202etaro", "太郎" * 200, "' OR 1=1 --"])
+@pytest.mark.parametrize(
+    "login", ["", "x" * 10_000, "ｔａｒｏ\x00", "\u202etaro", "太郎" * 200, "' OR 1=1 --"]
+)
 def test_strange_login_input_gets_a_message_not_an_error(client, make_user, login):
     make_user("staff", username="taro")
     response = client.post("/login", data={"login": login, "password": "whatever-password"})
@@ -103,8 +115,11 @@ def test_database_errors_never_repeat_the_values_sent(app):
     import sqlalchemy as sa
 
     from inventory.core.db import db
+
     with pytest.raises(sa.exc.DBAPIError) as caught:
-        db.session.execute(sa.text("INSERT INTO user (id, username) VALUES (:id, :name)"),
-                           {"id": "not-a-number", "name": "北見市青葉町1-1 山田花子"})
+        db.session.execute(
+            sa.text("INSERT INTO user (id, username) VALUES (:id, :name)"),
+            {"id": "not-a-number", "name": "北見市青葉町1-1 山田花子"},
+        )
     db.session.rollback()
     assert "山田花子" not in str(caught.value)

@@ -1,4 +1,5 @@
 """Stock pages render for staff, volunteers only see the overview; items and locations through the forms."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -12,23 +13,50 @@ from tests.blueprints.stock_helpers import donation_form, key, refused, written_
 def ledger(items, storeroom, point, donate):
     """A small ledger: a donation in the storeroom, packages assembled, some moved to a point."""
     from inventory.stock import operations
+
     donation = donate(40)
     donate(40, item=items.leaflet)
     assembly = operations.assemble_packages(storeroom.id, items.package, 12, idempotency_key=None)
     transfer = operations.transfer_stock(storeroom.id, point.id, [(items.package, 5)], idempotency_key=None)
-    return {"donation": donation.record_id, "assembly": assembly.record_id, "transfer": transfer.record_id,
-            "storeroom": storeroom.id, "point": point.id, "item": items.package}
+    return {
+        "donation": donation.record_id,
+        "assembly": assembly.record_id,
+        "transfer": transfer.record_id,
+        "storeroom": storeroom.id,
+        "point": point.id,
+        "item": items.package,
+    }
 
 
 PAGES = [
-    "/stock/", "/stock/?low=y", "/stock/history", "/stock/items", "/stock/items?retired=1", "/stock/items/new",
-    "/stock/items/{item}", "/stock/locations", "/stock/locations?kind=storeroom&retired=1",
-    "/stock/locations/new", "/stock/locations/{point}", "/stock/locations/{point}/edit",
-    "/stock/locations/{point}/active", "/stock/donations", "/stock/donations/new",
-    "/stock/donations/{donation}", "/stock/purchases", "/stock/purchases/new", "/stock/assemble",
-    "/stock/assemble/{assembly}", "/stock/transfer", "/stock/adjust", "/stock/stocktake",
-    "/stock/stocktake/{storeroom}", "/stock/records/{transfer}", "/stock/records/{donation}",
-    "/stock/records/{donation}/reverse", "/stock/history?location_id={point}&kind=transfer",
+    "/stock/",
+    "/stock/?low=y",
+    "/stock/history",
+    "/stock/items",
+    "/stock/items?retired=1",
+    "/stock/items/new",
+    "/stock/items/{item}",
+    "/stock/locations",
+    "/stock/locations?kind=storeroom&retired=1",
+    "/stock/locations/new",
+    "/stock/locations/{point}",
+    "/stock/locations/{point}/edit",
+    "/stock/locations/{point}/active",
+    "/stock/donations",
+    "/stock/donations/new",
+    "/stock/donations/{donation}",
+    "/stock/purchases",
+    "/stock/purchases/new",
+    "/stock/assemble",
+    "/stock/assemble/{assembly}",
+    "/stock/transfer",
+    "/stock/adjust",
+    "/stock/stocktake",
+    "/stock/stocktake/{storeroom}",
+    "/stock/records/{transfer}",
+    "/stock/records/{donation}",
+    "/stock/records/{donation}/reverse",
+    "/stock/history?location_id={point}&kind=transfer",
 ]
 
 
@@ -61,9 +89,17 @@ def test_the_overview_highlights_low_stock_and_can_show_only_that(auth, client, 
 
 def test_unknown_ids_are_404_for_staff(auth, client, items):
     auth.login_as("staff")
-    for path in ["/stock/items/999999", "/stock/locations/999999", "/stock/locations/999999/edit",
-                 "/stock/locations/999999/active", "/stock/donations/999999", "/stock/purchases/999999",
-                 "/stock/records/999999", "/stock/assemble/999999", "/stock/stocktake/999999"]:
+    for path in [
+        "/stock/items/999999",
+        "/stock/locations/999999",
+        "/stock/locations/999999/edit",
+        "/stock/locations/999999/active",
+        "/stock/donations/999999",
+        "/stock/purchases/999999",
+        "/stock/records/999999",
+        "/stock/assemble/999999",
+        "/stock/stocktake/999999",
+    ]:
         assert client.get(path).status_code == 404, path
 
 
@@ -79,29 +115,60 @@ def item_count():
 
 def test_staff_add_an_item_and_edit_its_threshold(auth, client, items):
     auth.login_as("staff")
-    response = client.post("/stock/items/new", data={
-        "idempotency_key": key(), "name": "ナプキン（夜用）", "kind": "supply", "unit": "パック",
-        "pads_per_unit": "１０", "low_stock_threshold": "5"})
+    response = client.post(
+        "/stock/items/new",
+        data={
+            "idempotency_key": key(),
+            "name": "ナプキン（夜用）",
+            "kind": "supply",
+            "unit": "パック",
+            "pads_per_unit": "１０",
+            "low_stock_threshold": "5",
+        },
+    )
     assert response.status_code == 302
     item = catalog.find_item_by_name("ナプキン（夜用）")
     assert item.pads_per_unit == 10
-    response = client.post(f"/stock/items/{item.id}", data={
-        "idempotency_key": key(), "name": "ナプキン（夜用）", "unit": "パック", "pads_per_unit": "",
-        "low_stock_threshold": "８"})
+    response = client.post(
+        f"/stock/items/{item.id}",
+        data={
+            "idempotency_key": key(),
+            "name": "ナプキン（夜用）",
+            "unit": "パック",
+            "pads_per_unit": "",
+            "low_stock_threshold": "８",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert catalog.get_item(item.id).low_stock_threshold == 8
 
 
-@pytest.mark.parametrize("overrides", [
-    {"name": ""}, {"name": "相談窓口チラシ"}, {"unit": ""}, {"pads_per_unit": "0"}, {"pads_per_unit": "abc"},
-    {"low_stock_threshold": "-1"}, {"low_stock_threshold": ""}, {"kind": "gadget"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"name": ""},
+        {"name": "相談窓口チラシ"},
+        {"unit": ""},
+        {"pads_per_unit": "0"},
+        {"pads_per_unit": "abc"},
+        {"low_stock_threshold": "-1"},
+        {"low_stock_threshold": ""},
+        {"kind": "gadget"},
+    ],
+)
 def test_bad_item_input_gets_a_message_and_adds_nothing(auth, client, items, overrides):
     auth.login_as("staff")
     before = item_count()
-    data = {"idempotency_key": key(), "name": "新しい品目", "kind": "supply", "unit": "個", "pads_per_unit": "",
-            "low_stock_threshold": "0", **overrides}
+    data = {
+        "idempotency_key": key(),
+        "name": "新しい品目",
+        "kind": "supply",
+        "unit": "個",
+        "pads_per_unit": "",
+        "low_stock_threshold": "0",
+        **overrides,
+    }
     response = client.post("/stock/items/new", data=data)
     assert refused(response)
     assert item_count() == before
@@ -129,7 +196,9 @@ def test_retiring_an_item_hides_it_from_new_donations(auth, client, items, store
     assert client.post(f"/stock/items/{items.leaflet}/active", data={"active": "0"}).status_code == 302
     assert not catalog.get_item(items.leaflet).active
     before = written_rows()
-    response = client.post("/stock/donations/new", data=donation_form(storeroom.id, (str(items.leaflet), "5")))
+    response = client.post(
+        "/stock/donations/new", data=donation_form(storeroom.id, (str(items.leaflet), "5"))
+    )
     assert refused(response)
     assert written_rows() == before
     assert client.post(f"/stock/items/{items.leaflet}/active", data={"active": "1"}).status_code == 302
@@ -143,9 +212,18 @@ def location_count():
 
 def test_staff_add_a_location_and_its_page_links_to_the_public_url(auth, client):
     auth.login_as("staff")
-    response = client.post("/stock/locations/new", data={
-        "idempotency_key": key(), "kind": "elementary_school", "name": "北見小学校", "spot": "1階 女子トイレ",
-        "address": "", "target_level": "１５", "contact_note": ""})
+    response = client.post(
+        "/stock/locations/new",
+        data={
+            "idempotency_key": key(),
+            "kind": "elementary_school",
+            "name": "北見小学校",
+            "spot": "1階 女子トイレ",
+            "address": "",
+            "target_level": "１５",
+            "contact_note": "",
+        },
+    )
     assert response.status_code == 302
     location = catalog.list_locations(kind="elementary_school")[0]
     assert location.target_level == 15
@@ -155,13 +233,29 @@ def test_staff_add_a_location_and_its_page_links_to_the_public_url(auth, client)
     assert location.code in listing and "北見小学校" in listing
 
 
-@pytest.mark.parametrize("overrides", [{"name": ""}, {"kind": "moon"}, {"target_level": "-3"},
-                                       {"target_level": "10000000"}, {"name": "x" * 300}])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"name": ""},
+        {"kind": "moon"},
+        {"target_level": "-3"},
+        {"target_level": "10000000"},
+        {"name": "x" * 300},
+    ],
+)
 def test_bad_location_input_gets_a_message_and_adds_nothing(auth, client, overrides):
     auth.login_as("staff")
     before = location_count()
-    data = {"idempotency_key": key(), "kind": "city_hall", "name": "市役所", "spot": "", "address": "",
-            "target_level": "0", "contact_note": "", **overrides}
+    data = {
+        "idempotency_key": key(),
+        "kind": "city_hall",
+        "name": "市役所",
+        "spot": "",
+        "address": "",
+        "target_level": "0",
+        "contact_note": "",
+        **overrides,
+    }
     assert refused(client.post("/stock/locations/new", data=data))
     assert location_count() == before
 
@@ -183,9 +277,16 @@ def test_editing_an_item_keeps_full_width_brackets_in_its_name(auth, client, ite
     auth.login_as("staff")
     pack = catalog.get_item(items.pack)
     name = pack.name
-    response = client.post(f"/stock/items/{pack.id}", data={
-        "idempotency_key": key(), "name": name, "unit": pack.unit, "pads_per_unit": "20",
-        "low_stock_threshold": "60"})
+    response = client.post(
+        f"/stock/items/{pack.id}",
+        data={
+            "idempotency_key": key(),
+            "name": name,
+            "unit": pack.unit,
+            "pads_per_unit": "20",
+            "low_stock_threshold": "60",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert catalog.get_item(items.pack).name == name == catalog.DEFAULT_PACK

@@ -1,4 +1,5 @@
 """Donation and purchase pages: recording through the forms, refusals that write nothing, reversals."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -19,8 +20,13 @@ def staff(auth):
 
 
 def test_a_donation_with_two_lines_records_the_right_balances(staff, client, items, storeroom, level):
-    form = donation_form(storeroom.id, (str(items.pack), "20"), (str(items.leaflet), "30"),
-                         donor_kind="company", donor_name="北見ドラッグ")
+    form = donation_form(
+        storeroom.id,
+        (str(items.pack), "20"),
+        (str(items.leaflet), "30"),
+        donor_kind="company",
+        donor_name="北見ドラッグ",
+    )
     response = client.post("/stock/donations/new", data=form)
     assert response.status_code == 302 and "/stock/donations/" in response.headers["Location"]
     assert level(storeroom, items.pack) == 20
@@ -45,7 +51,9 @@ def test_the_same_donation_form_posted_twice_records_once(staff, client, items, 
 
 
 def test_full_width_digits_are_accepted_as_a_quantity(staff, client, items, storeroom, level):
-    response = client.post("/stock/donations/new", data=donation_form(storeroom.id, (str(items.pack), "２０")))
+    response = client.post(
+        "/stock/donations/new", data=donation_form(storeroom.id, (str(items.pack), "２０"))
+    )
     assert response.status_code == 302
     assert level(storeroom, items.pack) == 20
 
@@ -54,11 +62,26 @@ def future() -> str:
     return (date.today() + timedelta(days=30)).isoformat()
 
 
-@pytest.mark.parametrize("case", [
-    "zero", "negative", "huge", "letters", "only_blank_lines", "duplicate_item", "future_date",
-    "unknown_item", "item_without_quantity", "unknown_storeroom", "no_date", "bad_date",
-    "unknown_donor_kind", "missing_key", "ancient_date",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "zero",
+        "negative",
+        "huge",
+        "letters",
+        "only_blank_lines",
+        "duplicate_item",
+        "future_date",
+        "unknown_item",
+        "item_without_quantity",
+        "unknown_storeroom",
+        "no_date",
+        "bad_date",
+        "unknown_donor_kind",
+        "missing_key",
+        "ancient_date",
+    ],
+)
 def test_bad_donation_input_gets_a_message_and_writes_nothing(staff, client, items, storeroom, case):
     pack = str(items.pack)
     form = {
@@ -85,7 +108,9 @@ def test_bad_donation_input_gets_a_message_and_writes_nothing(staff, client, ite
 
 
 def test_a_refused_form_keeps_what_was_typed(staff, client, items, storeroom):
-    form = donation_form(storeroom.id, (str(items.pack), "12"), (str(items.pack), "3"), donor_name="匿名希望の会")
+    form = donation_form(
+        storeroom.id, (str(items.pack), "12"), (str(items.pack), "3"), donor_name="匿名希望の会"
+    )
     html = client.post("/stock/donations/new", data=form).get_data(as_text=True)
     assert 'value="12"' in html and "匿名希望の会" in html
     assert 'class="error"' in html
@@ -94,13 +119,15 @@ def test_a_refused_form_keeps_what_was_typed(staff, client, items, storeroom):
 def test_a_duplicate_line_error_lands_on_the_later_line_in_form_numbering(staff, client, items, storeroom):
     form = donation_form(storeroom.id, (str(items.pack), "1"), ("", ""), (str(items.pack), "2"))
     html = client.post("/stock/donations/new", data=form).get_data(as_text=True)
-    row_one, row_three = (next(row for row in html.split("<tr>") if f'name="lines-{n}-item_id"' in row)
-                          for n in (0, 2))
+    row_one, row_three = (
+        next(row for row in html.split("<tr>") if f'name="lines-{n}-item_id"' in row) for n in (0, 2)
+    )
     assert 'class="error"' in row_three and 'class="error"' not in row_one
 
 
 def test_a_retired_storeroom_is_refused(staff, client, items, make_location):
     from inventory.stock import catalog
+
     old = make_location("storeroom", "旧倉庫")
     catalog.set_location_active(old.id, False)
     before = written_rows()
@@ -111,16 +138,21 @@ def test_a_retired_storeroom_is_refused(staff, client, items, make_location):
 
 def test_a_key_reused_with_other_content_is_refused(staff, client, items, storeroom, level):
     used = key()
-    client.post("/stock/donations/new", data=donation_form(storeroom.id, (str(items.pack), "5"), idempotency_key=used))
+    client.post(
+        "/stock/donations/new", data=donation_form(storeroom.id, (str(items.pack), "5"), idempotency_key=used)
+    )
     before = written_rows()
-    response = client.post("/stock/donations/new",
-                           data=donation_form(storeroom.id, (str(items.pack), "9"), idempotency_key=used))
+    response = client.post(
+        "/stock/donations/new", data=donation_form(storeroom.id, (str(items.pack), "9"), idempotency_key=used)
+    )
     assert refused(response)
     assert written_rows() == before
     assert level(storeroom, items.pack) == 5
 
 
-def test_a_purchase_with_unit_costs_is_recorded_and_shown_with_its_total(staff, client, items, storeroom, level):
+def test_a_purchase_with_unit_costs_is_recorded_and_shown_with_its_total(
+    staff, client, items, storeroom, level
+):
     form = purchase_form(storeroom.id, (str(items.pack), "10", "300"), (str(items.leaflet), "100", "５"))
     response = client.post("/stock/purchases/new", data=form)
     assert response.status_code == 302
@@ -132,15 +164,18 @@ def test_a_purchase_with_unit_costs_is_recorded_and_shown_with_its_total(staff, 
 @pytest.mark.parametrize("overrides", [{"vendor": ""}, {"funding": "lottery"}])
 def test_bad_purchase_input_writes_nothing(staff, client, items, storeroom, overrides):
     before = written_rows()
-    response = client.post("/stock/purchases/new",
-                           data=purchase_form(storeroom.id, (str(items.pack), "1", "100"), **overrides))
+    response = client.post(
+        "/stock/purchases/new", data=purchase_form(storeroom.id, (str(items.pack), "1", "100"), **overrides)
+    )
     assert refused(response)
     assert written_rows() == before
 
 
 def test_a_purchase_line_without_a_unit_cost_is_refused(staff, client, items, storeroom):
     before = written_rows()
-    response = client.post("/stock/purchases/new", data=purchase_form(storeroom.id, (str(items.pack), "1", "")))
+    response = client.post(
+        "/stock/purchases/new", data=purchase_form(storeroom.id, (str(items.pack), "1", ""))
+    )
     assert refused(response)
     assert written_rows() == before
 
@@ -157,7 +192,9 @@ def test_the_donation_list_filters_by_donor_kind_and_date(staff, client, donate,
 
 def test_a_nonsense_filter_shows_an_error_instead_of_failing(staff, client, donate):
     donate(5, donor_name="個人B")
-    response = client.get("/stock/donations?since=yesterday&until=9999-12-31&storeroom_id=abc&kind=alien&page=x")
+    response = client.get(
+        "/stock/donations?since=yesterday&until=9999-12-31&storeroom_id=abc&kind=alien&page=x"
+    )
     assert response.status_code == 200
     assert "個人B" in response.get_data(as_text=True)
 
@@ -175,9 +212,11 @@ def test_reversing_a_donation_through_the_page_works_once(staff, client, donate,
     assert written_rows() == before
 
 
-def test_reversing_a_donation_whose_packs_moved_on_is_refused(staff, client, donate, storeroom, point, items,
-                                                              level):
+def test_reversing_a_donation_whose_packs_moved_on_is_refused(
+    staff, client, donate, storeroom, point, items, level
+):
     from inventory.stock import operations
+
     record_id = donate(10).record_id
     operations.transfer_stock(storeroom.id, point.id, [(items.pack, 6)], idempotency_key=None)
     before = written_rows()

@@ -1,4 +1,5 @@
 """A volunteer signs in on a phone and lands on a Japanese home page."""
+
 import pytest
 
 from tests.conftest import PASSWORD
@@ -6,7 +7,9 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def test_volunteer_signs_in_on_a_phone_and_sees_the_home_page_in_japanese(live_server, phone, make_user, tmp_path):
+def test_volunteer_signs_in_on_a_phone_and_sees_the_home_page_in_japanese(
+    live_server, phone, make_user, tmp_path
+):
     make_user("volunteer", username="sakura", display_name="さくら")
     phone.goto(f"{live_server}/login")
     phone.screenshot(path=str(tmp_path / "login-390.png"), full_page=True)

@@ -1,4 +1,5 @@
 """The QR page on a phone: visitors get support and no cookie; volunteers sign in and come back."""
+
 import pytest
 
 from tests.conftest import PASSWORD
@@ -6,7 +7,9 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def test_a_visitor_scans_and_a_volunteer_signs_in_from_the_same_page(live_server, phone, point, make_user, tmp_path):
+def test_a_visitor_scans_and_a_volunteer_signs_in_from_the_same_page(
+    live_server, phone, point, make_user, tmp_path
+):
     make_user("volunteer", username="rounds")
     phone.goto(f"{live_server}/l/{point.code.lower()}")
     assert phone.get_by_role("heading", name="ひとりで悩まないでください。").is_visible()

@@ -1,4 +1,5 @@
 """The fiscal-year report printed on A4: tables and the chart fit the page; a screenshot to look at."""
+
 import shutil
 from pathlib import Path
 
@@ -13,8 +14,9 @@ A4_WIDTH_PX = 794  # 210 mm at 96 dpi
 SHOTS = Path("/tmp/report-shots")
 
 
-def test_the_fiscal_year_report_prints_on_a4_with_nothing_cut_off(live_server, browser, app, make_user, items,
-                                                                   storeroom, make_location, tmp_path):
+def test_the_fiscal_year_report_prints_on_a4_with_nothing_cut_off(
+    live_server, browser, app, make_user, items, storeroom, make_location, tmp_path
+):
     build_year(items, storeroom, make_location)
     make_user("staff", username="office", display_name="事務局")
     context = browser.new_context(viewport={"width": A4_WIDTH_PX, "height": 1123}, locale="ja-JP")
@@ -30,7 +32,9 @@ def test_the_fiscal_year_report_prints_on_a4_with_nothing_cut_off(live_server, b
     assert not page.locator("header.site").is_visible()
     assert not page.locator("form.filters").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= A4_WIDTH_PX
-    widths = page.evaluate("[...document.querySelectorAll('table, svg.chart')].map(e => e.getBoundingClientRect().right)")
+    widths = page.evaluate(
+        "[...document.querySelectorAll('table, svg.chart')].map(e => e.getBoundingClientRect().right)"
+    )
     assert widths and max(widths) <= A4_WIDTH_PX
     shot = tmp_path / "fiscal-year-a4-print.png"
     page.screenshot(path=str(shot), full_page=True)

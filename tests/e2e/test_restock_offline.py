@@ -1,4 +1,5 @@
 """A volunteer's round on a phone: scan, sign in, record; then record once more without signal."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -17,7 +18,8 @@ def visit_count():
 
 
 def test_a_visit_saved_offline_is_sent_once_when_the_phone_is_back_online(
-        live_server, phone, make_user, items, storeroom, point, donate, tmp_path):
+    live_server, phone, make_user, items, storeroom, point, donate, tmp_path
+):
     donate(40, item=items.pack)
     donate(40, item=items.leaflet)
     operations.assemble_packages(storeroom.id, items.package, 40, idempotency_key=None)

@@ -1,4 +1,5 @@
 """Items, recipes and locations with their permanent codes."""
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,9 @@ def test_a_retired_location_keeps_its_code_and_is_still_found(app, make_location
 def test_updating_a_location_never_changes_its_code(app, make_location):
     location = make_location("city_hall", "市役所")
     code = location.code
-    updated = catalog.update_location(location.id, kind="city_hall", name="北見市役所",
-                                      spot="1階 女子トイレ", target_level=12)
+    updated = catalog.update_location(
+        location.id, kind="city_hall", name="北見市役所", spot="1階 女子トイレ", target_level=12
+    )
     assert (updated.code, updated.spot, updated.target_level) == (code, "1階 女子トイレ", 12)
 
 
@@ -69,8 +71,9 @@ def test_a_location_with_bad_details_is_refused(app, change):
 
 
 def test_items_can_be_edited_and_retired(app, items):
-    item = catalog.update_item(items.pack, name="生理用品パック", unit="パック", pads_per_unit=22,
-                               low_stock_threshold=40)
+    item = catalog.update_item(
+        items.pack, name="生理用品パック", unit="パック", pads_per_unit=22, low_stock_threshold=40
+    )
     assert (item.pads_per_unit, item.low_stock_threshold) == (22, 40)
     with pytest.raises(InvalidQuantity):
         catalog.update_item(items.pack, name="x", unit="パック", pads_per_unit=0, low_stock_threshold=1)

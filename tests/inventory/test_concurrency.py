@@ -1,4 +1,5 @@
 """Many takers racing for the last units: exactly as many succeed as the stock allows."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -16,7 +17,8 @@ TAKERS = 12
 
 
 def test_threads_racing_for_the_last_units_never_take_more_than_there_is(
-        app, items, storeroom, point, donate, level):
+    app, items, storeroom, point, donate, level
+):
     donate(STOCK, items.package)
     barrier = threading.Barrier(TAKERS)
     outcomes = []
@@ -24,10 +26,10 @@ def test_threads_racing_for_the_last_units_never_take_more_than_there_is(
     def take():
         with app.app_context():
             from inventory.core.db import db
+
             try:
                 barrier.wait(timeout=30)
-                operations.transfer_stock(storeroom.id, point.id, [(items.package, 1)],
-                                          idempotency_key=None)
+                operations.transfer_stock(storeroom.id, point.id, [(items.package, 1)], idempotency_key=None)
                 outcomes.append("ok")
             except InsufficientStock:
                 outcomes.append("short")
@@ -47,16 +49,21 @@ def test_threads_racing_for_the_last_units_never_take_more_than_there_is(
 
 
 def test_processes_racing_for_the_last_units_never_take_more_than_there_is(
-        app, database_url, items, storeroom, point, donate, level):
+    app, database_url, items, storeroom, point, donate, level
+):
     """Separate processes: gunicorn workers on one SQLite file, or app servers on PostgreSQL."""
     from tests.inventory.race_worker import take_one
+
     donate(STOCK, items.package)
     context = multiprocessing.get_context("spawn")
     processes_count = 6
     barrier, results = context.Barrier(processes_count), context.Queue()
-    processes = [context.Process(target=take_one, args=(database_url, storeroom.id, point.id,
-                                                        items.package, barrier, results))
-                 for _ in range(processes_count)]
+    processes = [
+        context.Process(
+            target=take_one, args=(database_url, storeroom.id, point.id, items.package, barrier, results)
+        )
+        for _ in range(processes_count)
+    ]
     for process in processes:
         process.start()
     outcomes = [results.get(timeout=120) for _ in processes]

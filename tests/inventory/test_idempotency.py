@@ -1,4 +1,5 @@
 """One-time keys: the same submission twice, or at once, records once."""
+
 from __future__ import annotations
 
 import threading
@@ -13,12 +14,14 @@ YESTERDAY = date.today() - timedelta(days=1)
 
 
 def _donate(storeroom, items, key, quantity=5):
-    return receipts.receive_donation(storeroom.id, YESTERDAY, [(items.pack, quantity)],
-                                     donor_kind="individual", idempotency_key=key)
+    return receipts.receive_donation(
+        storeroom.id, YESTERDAY, [(items.pack, quantity)], donor_kind="individual", idempotency_key=key
+    )
 
 
 def test_the_same_key_submitted_twice_records_once_and_returns_the_first_result(
-        app, items, storeroom, ledger_counts, level):
+    app, items, storeroom, ledger_counts, level
+):
     first = _donate(storeroom, items, "form-key-0001")
     before = ledger_counts()
     second = _donate(storeroom, items, "form-key-0001")
@@ -40,19 +43,23 @@ def test_the_same_key_with_different_content_is_refused(app, items, storeroom, l
 
 def test_a_key_of_a_refused_action_can_be_used_again_once_corrected(app, items, storeroom, level):
     with pytest.raises(InvalidValue):
-        receipts.receive_donation(storeroom.id, YESTERDAY, [(items.pack, 5)], donor_kind="nobody",
-                                  idempotency_key="form-key-0003")
+        receipts.receive_donation(
+            storeroom.id, YESTERDAY, [(items.pack, 5)], donor_kind="nobody", idempotency_key="form-key-0003"
+        )
     _donate(storeroom, items, "form-key-0003")
     assert level(storeroom, items.pack) == 5
 
 
 def test_a_replayed_stock_movement_is_not_taken_twice_even_when_stock_has_run_out(
-        app, items, storeroom, point, donate, level):
+    app, items, storeroom, point, donate, level
+):
     donate(3, items.package)
-    first = operations.transfer_stock(storeroom.id, point.id, [(items.package, 3)],
-                                      idempotency_key="restock-0001")
-    again = operations.transfer_stock(storeroom.id, point.id, [(items.package, 3)],
-                                      idempotency_key="restock-0001")
+    first = operations.transfer_stock(
+        storeroom.id, point.id, [(items.package, 3)], idempotency_key="restock-0001"
+    )
+    again = operations.transfer_stock(
+        storeroom.id, point.id, [(items.package, 3)], idempotency_key="restock-0001"
+    )
     assert again.record_id == first.record_id and again.replayed
     assert level(point, items.package) == 3
 
@@ -80,6 +87,7 @@ def test_the_same_key_submitted_concurrently_records_once(app, items, storeroom,
     def submit():
         with app.app_context():
             from inventory.core.db import db
+
             try:
                 barrier.wait(timeout=30)
                 results.append(_donate(storeroom, items, "double-tap-0001", quantity=7))

@@ -1,4 +1,5 @@
 """The ledger's invariants: database backstops, verification, and the primitives others compose."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,20 +20,21 @@ from inventory.stock.models import RecordKind
 
 def test_the_check_constraint_refuses_a_direct_negative_balance(app, items, storeroom, donate):
     donate(3)
-    with pytest.raises(IntegrityError) as refused:
-        with unit_of_work() as session:
-            session.execute(sa.text("UPDATE stock_level SET qty = -1"))
+    with pytest.raises(IntegrityError) as refused, unit_of_work() as session:
+        session.execute(sa.text("UPDATE stock_level SET qty = -1"))
     assert "qty_not_negative" in str(refused.value) or "CHECK" in str(refused.value)
 
 
 def test_the_check_constraint_refuses_a_movement_of_nothing(app, items, storeroom, donate):
     record_id = donate(3).record_id
-    with pytest.raises(IntegrityError):
-        with unit_of_work() as session:
-            session.execute(sa.text(
+    with pytest.raises(IntegrityError), unit_of_work() as session:
+        session.execute(
+            sa.text(
                 "INSERT INTO stock_movement (record_id, item_id, quantity, to_location_id, kind, "
-                "occurred_at, recorded_at, note) VALUES (:r, :i, 0, :l, 'receipt_donation', :t, :t, '')"),
-                dict(r=record_id, i=items.pack, l=storeroom.id, t=utcnow()))
+                "occurred_at, recorded_at, note) VALUES (:r, :i, 0, :l, 'receipt_donation', :t, :t, '')"
+            ),
+            dict(r=record_id, i=items.pack, l=storeroom.id, t=utcnow()),
+        )
 
 
 def test_a_movement_cannot_be_reversed_twice_even_by_hand(app, items, storeroom, donate):
@@ -40,14 +42,14 @@ def test_a_movement_cannot_be_reversed_twice_even_by_hand(app, items, storeroom,
     insert = sa.text(
         "INSERT INTO stock_movement (record_id, item_id, quantity, from_location_id, kind, "
         "occurred_at, recorded_at, note, reverses_id) "
-        "VALUES (:r, :i, 1, :l, 'reversal', :t, :t, '', :m)")
+        "VALUES (:r, :i, 1, :l, 'reversal', :t, :t, '', :m)"
+    )
     with unit_of_work() as session:
         record = create_record(RecordKind.ADJUSTMENT, occurred_at=utcnow())
         params = dict(r=record.id, i=items.pack, l=storeroom.id, t=utcnow(), m=movement_id)
         session.execute(insert, params)
-    with pytest.raises(IntegrityError):
-        with unit_of_work() as session:
-            session.execute(insert, params)
+    with pytest.raises(IntegrityError), unit_of_work() as session:
+        session.execute(insert, params)
 
 
 def test_verify_agrees_with_balances_kept_by_the_services(app, items, storeroom, point, donate):
@@ -77,9 +79,11 @@ def test_stock_verify_command_exits_non_zero_on_a_difference(app, items, storero
 
 
 def test_outflow_primitives_compose_inside_the_callers_unit_of_work(
-        app, items, storeroom, point, donate, level):
+    app, items, storeroom, point, donate, level
+):
     donate(10, items.package, location=storeroom)
     from inventory.stock.operations import transfer_stock
+
     transfer_stock(storeroom.id, point.id, [(items.package, 6)], idempotency_key=None)
     with unit_of_work():
         visit = create_record(RecordKind.RESTOCK_VISIT, occurred_at=utcnow(), location_id=point.id)
@@ -89,22 +93,19 @@ def test_outflow_primitives_compose_inside_the_callers_unit_of_work(
     assert verify_balances() == []
 
 
-def test_a_refused_outflow_rolls_back_the_whole_callers_record(
-        app, items, storeroom, donate, ledger_counts):
+def test_a_refused_outflow_rolls_back_the_whole_callers_record(app, items, storeroom, donate, ledger_counts):
     donate(2)
     before = ledger_counts()
-    with pytest.raises(InsufficientStock):
-        with unit_of_work():
-            request = create_record(RecordKind.REQUEST, occurred_at=utcnow())
-            record_outflow(request, storeroom.id, items.pack, 1, "mailed")
-            record_outflow(request, storeroom.id, items.pack, 5, "handed_over")
+    with pytest.raises(InsufficientStock), unit_of_work():
+        request = create_record(RecordKind.REQUEST, occurred_at=utcnow())
+        record_outflow(request, storeroom.id, items.pack, 1, "mailed")
+        record_outflow(request, storeroom.id, items.pack, 5, "handed_over")
     assert ledger_counts() == before
 
 
 def test_record_outflow_accepts_only_outflow_kinds(app, items, storeroom, donate):
     donate(2)
-    with pytest.raises(ValueError):
-        with unit_of_work():
-            record = create_record(RecordKind.REQUEST, occurred_at=utcnow())
-            record_outflow(record, storeroom.id, items.pack, 1, "transfer")
+    with pytest.raises(ValueError), unit_of_work():
+        record = create_record(RecordKind.REQUEST, occurred_at=utcnow())
+        record_outflow(record, storeroom.id, items.pack, 1, "transfer")
     db.session.rollback()

@@ -1,4 +1,5 @@
 """The print service: the printed texts, and batches recorded once, only when the PDF rendered."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -45,15 +46,28 @@ def test_a_placard_names_the_place_the_window_and_the_volunteers_way_in(app, poi
 
 
 def test_a_leaflet_card_uses_every_contact_in_the_settings(app):
-    settings.update_settings(line_contact="@tsunagari", email_contact="soudan@example.jp", cafe_text="毎週水曜")
+    settings.update_settings(
+        line_contact="@tsunagari", email_contact="soudan@example.jp", cafe_text="毎週水曜"
+    )
     card = printing.leaflet_card_for(settings.get_settings(), BASE)
     assert (card.phone, card.line_id, card.email, card.cafe) == (
-        "電話 0157-57-3190", "LINE @tsunagari", "soudan@example.jp", "毎週水曜")
+        "電話 0157-57-3190",
+        "LINE @tsunagari",
+        "soudan@example.jp",
+        "毎週水曜",
+    )
 
 
 def test_a_recorded_batch_can_be_rendered_again_from_what_was_stored(app, point):
-    job = PrintJob(location_id=point.id, layout="custom", count=3, skip=1, offset_x_mm=0.25, offset_y_mm=-1,
-                   custom=dict(label_width_mm=70, label_height_mm=42.3, columns=3, rows=7, left_mm=0, top_mm=0))
+    job = PrintJob(
+        location_id=point.id,
+        layout="custom",
+        count=3,
+        skip=1,
+        offset_x_mm=0.25,
+        offset_y_mm=-1,
+        custom=dict(label_width_mm=70, label_height_mm=42.3, columns=3, rows=7, left_mm=0, top_mm=0),
+    )
     result = record(job, note="  first run ")
     batch = printing.get_batch(result.batch_id)
     assert (batch.offset_x_tenths, batch.offset_y_tenths, batch.note) == (2, -10, "first run")
@@ -87,13 +101,19 @@ def test_a_retired_or_unknown_location_records_nothing(app, point):
     assert batches() == 0
 
 
-@pytest.mark.parametrize("job", [
-    PrintJob(layout="12up", skip=12),
-    PrintJob(layout="12up", offset_x_mm=25),
-    PrintJob(layout="44up", count=1, product="placard"),
-    PrintJob(layout="custom", custom=dict(label_width_mm=100, label_height_mm=40, columns=3, rows=1,
-                                          left_mm=0, top_mm=0)),
-], ids=["skip a sheet", "offset off the page", "placard on a tiny label", "custom too wide"])
+@pytest.mark.parametrize(
+    "job",
+    [
+        PrintJob(layout="12up", skip=12),
+        PrintJob(layout="12up", offset_x_mm=25),
+        PrintJob(layout="44up", count=1, product="placard"),
+        PrintJob(
+            layout="custom",
+            custom=dict(label_width_mm=100, label_height_mm=40, columns=3, rows=1, left_mm=0, top_mm=0),
+        ),
+    ],
+    ids=["skip a sheet", "offset off the page", "placard on a tiny label", "custom too wide"],
+)
 def test_a_job_the_renderer_refuses_records_nothing(app, point, job):
     if job.product == "placard":
         job = PrintJob(**{**job.__dict__, "location_id": point.id})

@@ -1,4 +1,5 @@
 """The fiscal-year report against hand-computed figures on a small fixed year, and its edges."""
+
 import uuid
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -40,25 +41,49 @@ def build_year(items, storeroom, make_location):
     school = make_location("elementary_school", "小学校")
     junior = make_location("junior_high_school", "中学校")
     room = storeroom.id
-    receipts.receive_donation(room, date(2025, 3, 31), [(items.pack, 500)], donor_kind="group",
-                              idempotency_key=None)
-    receipts.receive_donation(room, date(2025, 4, 10), [(items.pack, 100), (items.leaflet, 100)],
-                              donor_kind="individual", donor_name="山田花子", idempotency_key=None)
-    operations.assemble_packages(room, items.package, 80, occurred_at=at_jst(2025, 4, 20),
-                                 idempotency_key=None)
-    receipts.record_purchase(room, date(2025, 5, 15), [(items.pack, 30, 300)], vendor="ドラッグストア",
-                             funding="grant", idempotency_key=None)
-    receipts.receive_donation(room, date(2025, 6, 1), [(items.pack, 60)], donor_kind="company",
-                              idempotency_key=None)
-    undone = receipts.receive_donation(room, date(2025, 7, 1), [(items.pack, 40)], donor_kind="company",
-                                       idempotency_key=None)
+    receipts.receive_donation(
+        room, date(2025, 3, 31), [(items.pack, 500)], donor_kind="group", idempotency_key=None
+    )
+    receipts.receive_donation(
+        room,
+        date(2025, 4, 10),
+        [(items.pack, 100), (items.leaflet, 100)],
+        donor_kind="individual",
+        donor_name="山田花子",
+        idempotency_key=None,
+    )
+    operations.assemble_packages(
+        room, items.package, 80, occurred_at=at_jst(2025, 4, 20), idempotency_key=None
+    )
+    receipts.record_purchase(
+        room,
+        date(2025, 5, 15),
+        [(items.pack, 30, 300)],
+        vendor="ドラッグストア",
+        funding="grant",
+        idempotency_key=None,
+    )
+    receipts.receive_donation(
+        room, date(2025, 6, 1), [(items.pack, 60)], donor_kind="company", idempotency_key=None
+    )
+    undone = receipts.receive_donation(
+        room, date(2025, 7, 1), [(items.pack, 40)], donor_kind="company", idempotency_key=None
+    )
     reversal.reverse_record(undone.record_id, occurred_at=at_jst(2025, 7, 2), idempotency_key=None)
-    receipts.record_purchase(room, date(2025, 9, 1), [(items.pack, 10, 250), (items.leaflet, 20, 10)],
-                             vendor="文具店", funding="own_funds", idempotency_key=None)
+    receipts.record_purchase(
+        room,
+        date(2025, 9, 1),
+        [(items.pack, 10, 250), (items.leaflet, 20, 10)],
+        vendor="文具店",
+        funding="own_funds",
+        idempotency_key=None,
+    )
 
     def place(target, quantity, when):
-        return operations.transfer_stock(room, target.id, [(items.package, quantity)], occurred_at=when,
-                                         idempotency_key=None)
+        return operations.transfer_stock(
+            room, target.id, [(items.package, quantity)], occurred_at=when, idempotency_key=None
+        )
+
     place(hall, 20, at_jst(2025, 4, 21))
     place(school, 15, at_jst(2025, 5, 1))
     place(junior, 10, at_jst(2025, 6, 1))
@@ -66,8 +91,9 @@ def build_year(items, storeroom, make_location):
     reversal.reverse_record(wrong.record_id, occurred_at=at_jst(2025, 6, 3), idempotency_key=None)
     visits.record_visit(hall.id, counted=12, added=0, occurred_at=at_jst(2025, 5, 10), idempotency_key=None)
     visits.record_visit(school.id, counted=10, added=0, occurred_at=at_jst(2025, 6, 10), idempotency_key=None)
-    operations.transfer_stock(hall.id, room, [(items.package, 3)], occurred_at=at_jst(2025, 8, 1),
-                              idempotency_key=None)
+    operations.transfer_stock(
+        hall.id, room, [(items.package, 3)], occurred_at=at_jst(2025, 8, 1), idempotency_key=None
+    )
     give_out(room, items.package, 2, MovementKind.MAILED, at_jst(2025, 7, 15))
     give_out(room, items.package, 1, MovementKind.HANDED_OVER, at_jst(2025, 8, 20))
     for _ in range(3):
@@ -126,15 +152,21 @@ def test_monthly_figures_run_april_to_march(year):
 
 def test_qr_scans_by_location_and_month(year):
     report = reports.fiscal_year_report(2025)
-    assert report.scans_by_location == {year.hall.id: [3] + [0] * 10 + [1],
-                                        year.school.id: [0] * 8 + [2] + [0] * 3}
+    assert report.scans_by_location == {
+        year.hall.id: [3] + [0] * 10 + [1],
+        year.school.id: [0] * 8 + [2] + [0] * 3,
+    }
     assert report.scans_total == 6
 
 
 def test_kpi_table_has_target_actual_and_rate(year):
     kpis = {row.metric: (row.target, row.actual, row.rate) for row in reports.fiscal_year_report(2025).kpis}
-    assert kpis == {"packs_placed": (100, 45, 45.0), "packs_sent": (4, 3, 75.0),
-                    "placement_locations": (3, 3, 100.0), "support_page_scans": (None, 6, None)}
+    assert kpis == {
+        "packs_placed": (100, 45, 45.0),
+        "packs_sent": (4, 3, 75.0),
+        "placement_locations": (3, 3, 100.0),
+        "support_page_scans": (None, 6, None),
+    }
 
 
 def test_requests_are_zero_until_the_requests_module_reports_them(year):
@@ -143,25 +175,41 @@ def test_requests_are_zero_until_the_requests_module_reports_them(year):
     assert figures.individual_by_channel == {} and figures.individual_total == 0
 
 
-def test_request_figures_count_refills_and_individual_requests_made_in_the_year(app, packages, point, make_user):
+def test_request_figures_count_refills_and_individual_requests_made_in_the_year(
+    app, packages, point, make_user
+):
     from inventory.requests import schools
     from inventory.requests import services as requests
+
     packages(20)
     school = make_user("school")
     schools.link(school.id, point.id)
     asked = datetime(2025, 6, 1, 1, 0)
-    refill = requests.create_refill_request(point.id, quantity=3, requested_by=school.id, now=asked,
-                                            idempotency_key=uuid.uuid4().hex)
-    requests.fulfil_request(refill.request_id, now=asked + timedelta(days=2), idempotency_key=uuid.uuid4().hex)
-    requests.create_refill_request(point.id, quantity=2, requested_by=school.id, now=asked,
-                                   idempotency_key=uuid.uuid4().hex)
+    refill = requests.create_refill_request(
+        point.id, quantity=3, requested_by=school.id, now=asked, idempotency_key=uuid.uuid4().hex
+    )
+    requests.fulfil_request(
+        refill.request_id, now=asked + timedelta(days=2), idempotency_key=uuid.uuid4().hex
+    )
+    requests.create_refill_request(
+        point.id, quantity=2, requested_by=school.id, now=asked, idempotency_key=uuid.uuid4().hex
+    )
     for channel, delivery in [("phone", "mail"), ("phone", "office"), ("line", "mail")]:
         requests.create_individual_request(
-            quantity=1, channel=channel, delivery=delivery, now=asked, idempotency_key=uuid.uuid4().hex,
-            **({"recipient_name": "さくら", "postal_code": "090-0018", "address": "北見市青葉町1-1"}
-               if delivery == "mail" else {}))
-    cancelled = requests.create_individual_request(quantity=1, channel="cafe", delivery="office", now=asked,
-                                                   idempotency_key=uuid.uuid4().hex)
+            quantity=1,
+            channel=channel,
+            delivery=delivery,
+            now=asked,
+            idempotency_key=uuid.uuid4().hex,
+            **(
+                {"recipient_name": "さくら", "postal_code": "090-0018", "address": "北見市青葉町1-1"}
+                if delivery == "mail"
+                else {}
+            ),
+        )
+    cancelled = requests.create_individual_request(
+        quantity=1, channel="cafe", delivery="office", now=asked, idempotency_key=uuid.uuid4().hex
+    )
     requests.cancel_request(cancelled.request_id, reason="重複", now=asked, idempotency_key=uuid.uuid4().hex)
     figures = reports.fiscal_year_report(2025).requests
     assert (figures.school_asked, figures.school_fulfilled, figures.school_avg_days) == (2, 1, 2.0)
@@ -178,15 +226,18 @@ def test_the_year_before_is_separate(year, items):
 
 
 def test_a_movement_at_2359_on_march_31_japan_time_counts_in_the_old_year_and_0000_april_1_in_the_new(
-        items, storeroom, point, donate):
+    items, storeroom, point, donate
+):
     donate(10, item=items.package, on=date(2026, 3, 1))
     last_minute = at_jst(2026, 3, 31, 23, 59)
     first_minute = at_jst(2026, 4, 1, 0, 0)
     assert (last_minute, first_minute) == (datetime(2026, 3, 31, 14, 59), datetime(2026, 3, 31, 15, 0))
-    operations.transfer_stock(storeroom.id, point.id, [(items.package, 1)], occurred_at=last_minute,
-                              idempotency_key=None)
-    operations.transfer_stock(storeroom.id, point.id, [(items.package, 2)], occurred_at=first_minute,
-                              idempotency_key=None)
+    operations.transfer_stock(
+        storeroom.id, point.id, [(items.package, 1)], occurred_at=last_minute, idempotency_key=None
+    )
+    operations.transfer_stock(
+        storeroom.id, point.id, [(items.package, 2)], occurred_at=first_minute, idempotency_key=None
+    )
     assert reports.fiscal_year_report(2025).placed_total == 1
     assert reports.fiscal_year_report(2025).monthly["placed"][11] == 1
     assert reports.fiscal_year_report(2026).placed_total == 2

@@ -1,4 +1,5 @@
 """The dashboard's days of cover and due locations, and one location's figures, on known consumption."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -14,13 +15,21 @@ def now():
     return utcnow()
 
 
-def test_days_of_cover_is_stock_over_the_average_daily_outflow_of_90_days(items, storeroom, point, donate, now):
+def test_days_of_cover_is_stock_over_the_average_daily_outflow_of_90_days(
+    items, storeroom, point, donate, now
+):
     donate(100, item=items.pack, on=local_today() - timedelta(days=100))
     for days_ago in (80, 50, 10):
-        operations.transfer_stock(storeroom.id, point.id, [(items.pack, 30)],
-                                  occurred_at=now - timedelta(days=days_ago), idempotency_key=None)
-    undone = operations.transfer_stock(storeroom.id, point.id, [(items.pack, 5)],
-                                       occurred_at=now - timedelta(days=5), idempotency_key=None)
+        operations.transfer_stock(
+            storeroom.id,
+            point.id,
+            [(items.pack, 30)],
+            occurred_at=now - timedelta(days=days_ago),
+            idempotency_key=None,
+        )
+    undone = operations.transfer_stock(
+        storeroom.id, point.id, [(items.pack, 5)], occurred_at=now - timedelta(days=5), idempotency_key=None
+    )
     reversal.reverse_record(undone.record_id, idempotency_key=None)
     row = next(r for r in dashboard.storeroom_cover(now) if r.item_id == items.pack)
     assert row.qty == 10
@@ -38,8 +47,12 @@ def test_an_item_that_does_not_move_has_no_days_of_cover_and_no_cover_warning(it
 
 def test_a_location_predicted_to_run_out_is_due_with_its_empty_date(items, storeroom, point, donate, now):
     donate(50, item=items.package, on=local_today() - timedelta(days=100))
-    visits.record_visit(point.id, counted=0, added=40, occurred_at=now - timedelta(days=50), idempotency_key=None)
-    visits.record_visit(point.id, counted=28, added=0, occurred_at=now - timedelta(days=20), idempotency_key=None)
+    visits.record_visit(
+        point.id, counted=0, added=40, occurred_at=now - timedelta(days=50), idempotency_key=None
+    )
+    visits.record_visit(
+        point.id, counted=28, added=0, occurred_at=now - timedelta(days=20), idempotency_key=None
+    )
     due = dashboard.due_locations(now)
     assert [row.location_id for row in due] == [point.id]
     row = due[0]
@@ -50,7 +63,9 @@ def test_a_location_predicted_to_run_out_is_due_with_its_empty_date(items, store
     assert row.overdue  # last visit 20 days ago
     cover = next(r for r in dashboard.storeroom_cover(now) if r.item_id == items.package)
     assert cover.qty == 10
-    assert cover.daily_outflow == pytest.approx(40 / 90) and cover.days_of_cover == pytest.approx(10 * 90 / 40)
+    assert cover.daily_outflow == pytest.approx(40 / 90) and cover.days_of_cover == pytest.approx(
+        10 * 90 / 40
+    )
 
 
 def test_a_fresh_database_gives_an_empty_dashboard(app, now):
@@ -73,8 +88,12 @@ def test_the_dashboard_counts_this_fiscal_year_and_the_last_12_months(items, sto
 
 def test_a_location_report_shows_consumption_per_day_by_month_and_scans(items, storeroom, point, donate, now):
     donate(50, item=items.package, on=local_today() - timedelta(days=100))
-    visits.record_visit(point.id, counted=0, added=20, occurred_at=now - timedelta(days=3), idempotency_key=None)
-    visits.record_visit(point.id, counted=11, added=0, occurred_at=now - timedelta(hours=1), idempotency_key=None)
+    visits.record_visit(
+        point.id, counted=0, added=20, occurred_at=now - timedelta(days=3), idempotency_key=None
+    )
+    visits.record_visit(
+        point.id, counted=11, added=0, occurred_at=now - timedelta(hours=1), idempotency_key=None
+    )
     scans.count_scan(point.id)
     scans.count_scan(point.id)
     figures = dashboard.location_report(point.id, now)

@@ -1,4 +1,5 @@
 """CSV exports: Japan time, no personal data, UTF-8 with BOM or Shift_JIS with a named replacement."""
+
 import csv
 import io
 from datetime import date, datetime
@@ -9,8 +10,21 @@ from inventory.reports import exports
 from inventory.stock import operations, receipts
 from tests.inventory.test_reports import at_jst
 
-PERSONAL = {"donor_name", "note", "recorded_by", "visitor", "visitor_id", "created_by", "name",
-            "recipient_name", "address", "postal_code", "phone", "email", "line_id"}
+PERSONAL = {
+    "donor_name",
+    "note",
+    "recorded_by",
+    "visitor",
+    "visitor_id",
+    "created_by",
+    "name",
+    "recipient_name",
+    "address",
+    "postal_code",
+    "phone",
+    "email",
+    "line_id",
+}
 
 
 def test_no_export_has_a_personal_data_column():
@@ -20,9 +34,14 @@ def test_no_export_has_a_personal_data_column():
 
 def test_movements_are_exported_oldest_first_in_japan_time(items, storeroom, point, donate):
     donate(10, item=items.package, on=date(2026, 3, 1))
-    operations.transfer_stock(storeroom.id, point.id, [(items.package, 4)],
-                              occurred_at=at_jst(2026, 3, 31, 23, 59), note="山田さんに電話",
-                              idempotency_key=None)
+    operations.transfer_stock(
+        storeroom.id,
+        point.id,
+        [(items.package, 4)],
+        occurred_at=at_jst(2026, 3, 31, 23, 59),
+        note="山田さんに電話",
+        idempotency_key=None,
+    )
     rows = list(exports.rows("movements", None, None))
     assert [row[1] for row in rows] == ["2026-03-01 00:00", "2026-03-31 23:59"]
     assert rows[1][2] == "transfer" and rows[1][5] == 4 and rows[1][6] == storeroom.code
@@ -32,19 +51,34 @@ def test_movements_are_exported_oldest_first_in_japan_time(items, storeroom, poi
 def test_a_date_range_selects_by_utc_bounds(items, storeroom, point, donate):
     donate(10, item=items.package, on=date(2026, 3, 1))
     for minute in (at_jst(2026, 3, 31, 23, 59), at_jst(2026, 4, 1, 0, 0)):
-        operations.transfer_stock(storeroom.id, point.id, [(items.package, 1)], occurred_at=minute,
-                                  idempotency_key=None)
+        operations.transfer_stock(
+            storeroom.id, point.id, [(items.package, 1)], occurred_at=minute, idempotency_key=None
+        )
     since, until = datetime(2026, 3, 31, 15, 0), datetime(2026, 4, 1, 15, 0)  # April 1 in Japan
     assert [row[1] for row in exports.rows("movements", since, until)] == ["2026-04-01 00:00"]
 
 
 def test_donations_leave_out_the_donor_name_and_purchases_carry_yen(items, storeroom):
-    receipts.receive_donation(storeroom.id, date(2026, 5, 1), [(items.pack, 3)], donor_kind="individual",
-                              donor_name="山田花子", idempotency_key=None)
-    receipts.record_purchase(storeroom.id, date(2026, 5, 2), [(items.pack, 4, 250)], vendor="薬局",
-                             funding="grant", idempotency_key=None)
+    receipts.receive_donation(
+        storeroom.id,
+        date(2026, 5, 1),
+        [(items.pack, 3)],
+        donor_kind="individual",
+        donor_name="山田花子",
+        idempotency_key=None,
+    )
+    receipts.record_purchase(
+        storeroom.id,
+        date(2026, 5, 2),
+        [(items.pack, 4, 250)],
+        vendor="薬局",
+        funding="grant",
+        idempotency_key=None,
+    )
     donations = list(exports.rows("donations", None, None, {"donor_kind": {"individual": "個人"}}))
-    assert donations == [(donations[0][0], "2026-05-01", "倉庫", "個人", "生理用品パック（約20個入り）", "パック", 3, "")]
+    assert donations == [
+        (donations[0][0], "2026-05-01", "倉庫", "個人", "生理用品パック（約20個入り）", "パック", 3, "")
+    ]
     [purchase] = list(exports.rows("purchases", None, None))
     assert purchase[8:11] == (4, 250, 1000)
 
@@ -53,9 +87,17 @@ def test_the_requests_export_has_counts_and_codes_and_nothing_personal(app, poin
     import uuid
 
     from inventory.requests import services as requests
-    requests.create_individual_request(quantity=2, channel="phone", delivery="mail", location_id=point.id,
-                                       recipient_name="秘密の名前", postal_code="090-0018",
-                                       address="北見市どこか1-1", idempotency_key=uuid.uuid4().hex)
+
+    requests.create_individual_request(
+        quantity=2,
+        channel="phone",
+        delivery="mail",
+        location_id=point.id,
+        recipient_name="秘密の名前",
+        postal_code="090-0018",
+        address="北見市どこか1-1",
+        idempotency_key=uuid.uuid4().hex,
+    )
     [row] = list(exports.rows("requests", None, None))
     assert row[2:8] == ("individual", "phone", "mail", point.code, 2, "new")
     assert not any("秘密の名前" in str(value) or "北見市どこか" in str(value) for value in row)
@@ -70,7 +112,11 @@ def test_utf8_csv_starts_with_a_bom_and_round_trips():
     text = _decode(exports.csv_chunks(["番号", "品目", "メモ"], rows), "utf-8")
     assert text.startswith("\ufeff")
     parsed = list(csv.reader(io.StringIO(text[1:], newline="")))
-    assert parsed == [["番号", "品目", "メモ"], ["1", "生理用品, パック", 'say "hi"'], ["2", "line\nbreak", ""]]
+    assert parsed == [
+        ["番号", "品目", "メモ"],
+        ["1", "生理用品, パック", 'say "hi"'],
+        ["2", "line\nbreak", ""],
+    ]
 
 
 def test_cp932_replaces_what_it_cannot_hold_with_geta_and_names_it_on_the_last_line():

@@ -1,4 +1,5 @@
 """Personal data: deleted on time (and really gone from the file), counted afterwards, printed discreetly."""
+
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -55,7 +56,8 @@ def file_bytes(database_url: str) -> bytes:
 
 
 def test_a_purged_address_is_nowhere_in_the_database_file_and_the_request_still_counts(
-        app, database, database_url, mail_request, packages):
+    app, database, database_url, mail_request, packages
+):
     if database.backend != "sqlite":
         pytest.skip("reads the SQLite file's bytes")
     packages(2)
@@ -71,7 +73,12 @@ def test_a_purged_address_is_nowhere_in_the_database_file_and_the_request_still_
     assert result.requests == 1
     assert unique.encode() not in file_bytes(database_url)
     request = db.session.get(PackRequest, request_id)
-    assert (request.status, request.channel, request.delivery, request.quantity) == ("fulfilled", "phone", "mail", 1)
+    assert (request.status, request.channel, request.delivery, request.quantity) == (
+        "fulfilled",
+        "phone",
+        "mail",
+        1,
+    )
     assert request.personal_data_purged_at is not None and request.created_at is not None
     counts = request_queries.count_requests()
     assert (counts.total, counts.by_kind, counts.packs_fulfilled) == (1, {"individual": 1}, 1)
@@ -120,7 +127,9 @@ def test_the_daily_purge_runs_once_a_day_across_two_app_instances(app, database_
         db.engine.dispose()
 
 
-def test_the_app_runs_the_purge_by_itself_on_its_first_request_of_the_day(app, database_url, mail_request, packages):
+def test_the_app_runs_the_purge_by_itself_on_its_first_request_of_the_day(
+    app, database_url, mail_request, packages
+):
     packages(1)
     closed_days_ago(mail_request, 40)
     db.session.remove()
@@ -143,6 +152,7 @@ def test_flask_privacy_purge_deletes_what_is_due(runner, mail_request, packages)
 
 
 # ---- printing ------------------------------------------------------------------------------
+
 
 def pdf_text(pdf: bytes) -> str:
     """The text a PDF reader extracts from the file."""

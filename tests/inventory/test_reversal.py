@@ -1,4 +1,5 @@
 """Reversing a business record as a whole, and the reversals that are refused."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,24 +10,30 @@ from inventory.stock.ledger import verify_balances
 
 
 def test_reversing_a_donation_takes_its_stock_back_out_and_names_each_movement(
-        app, items, storeroom, donate, level, new_key):
+    app, items, storeroom, donate, level, new_key
+):
     donation = donate(12)
     result = reversal.reverse_record(donation.record_id, note="二重入力", idempotency_key=new_key())
     assert result.kind == "reversal"
     assert [(m.kind, m.reverses_id, m.from_location_id, m.to_location_id) for m in result.movements] == [
-        ("reversal", donation.movements[0].id, storeroom.id, None)]
+        ("reversal", donation.movements[0].id, storeroom.id, None)
+    ]
     assert level(storeroom, items.pack) == 0
     assert verify_balances() == []
 
 
 def test_reversing_an_assembly_restores_components_and_removes_packages(
-        app, items, storeroom, donate, level, new_key):
+    app, items, storeroom, donate, level, new_key
+):
     donate(5, items.pack)
     donate(5, items.leaflet)
     assembly = operations.assemble_packages(storeroom.id, items.package, 5, idempotency_key=new_key())
     reversal.reverse_record(assembly.record_id, idempotency_key=new_key())
-    assert (level(storeroom, items.pack), level(storeroom, items.leaflet),
-            level(storeroom, items.package)) == (5, 5, 0)
+    assert (
+        level(storeroom, items.pack),
+        level(storeroom, items.leaflet),
+        level(storeroom, items.package),
+    ) == (5, 5, 0)
 
 
 def test_reversing_a_stocktake_undoes_its_differences(app, items, storeroom, donate, level, new_key):
@@ -56,7 +63,8 @@ def test_a_record_cannot_be_reversed_twice(app, items, donate, ledger_counts, ne
 
 
 def test_a_reversal_racing_past_the_check_is_stopped_by_the_unique_record(
-        app, items, donate, ledger_counts, new_key, monkeypatch):
+    app, items, donate, ledger_counts, new_key, monkeypatch
+):
     # Two staff clicking at once: both pass reversal_of() before either commits. The UNIQUE
     # reverses_record_id stops the second, and the error it raises must be the one caught.
     donation = donate(3)
@@ -70,7 +78,8 @@ def test_a_reversal_racing_past_the_check_is_stopped_by_the_unique_record(
 
 
 def test_reversing_a_donation_whose_packs_were_already_placed_is_refused_with_the_reason(
-        app, items, storeroom, point, donate, ledger_counts, new_key):
+    app, items, storeroom, point, donate, ledger_counts, new_key
+):
     donation = donate(10, items.package)
     operations.transfer_stock(storeroom.id, point.id, [(items.package, 8)], idempotency_key=new_key())
     before = ledger_counts()
@@ -94,7 +103,14 @@ def test_reversing_an_unknown_or_empty_record_is_refused(app, items, storeroom, 
 
 def test_a_purchase_can_be_reversed_while_its_stock_is_still_there(app, items, storeroom, level, new_key):
     from datetime import date
-    purchase = receipts.record_purchase(storeroom.id, date.today(), [(items.leaflet, 100, 12)],
-                                        vendor="北見紙工", funding="own_funds", idempotency_key=new_key())
+
+    purchase = receipts.record_purchase(
+        storeroom.id,
+        date.today(),
+        [(items.leaflet, 100, 12)],
+        vendor="北見紙工",
+        funding="own_funds",
+        idempotency_key=new_key(),
+    )
     reversal.reverse_record(purchase.record_id, idempotency_key=new_key())
     assert level(storeroom, items.leaflet) == 0

@@ -1,4 +1,5 @@
 """Restock visits: consumption, found packages, additions from the storeroom, replays and races."""
+
 import threading
 import uuid
 from datetime import timedelta
@@ -37,8 +38,11 @@ def test_what_people_took_since_the_last_count_leaves_as_consumption(packages, i
     visits.record_visit(point.id, counted=0, added=10, idempotency_key=key())
     result = visits.record_visit(point.id, counted=3, added=7, idempotency_key=key())
     assert (result.expected, result.consumed, result.level_after) == (10, 7, 10)
-    consumption = db.session.scalar(sa.select(sa.func.sum(StockMovement.quantity)).where(
-        StockMovement.kind == "consumption", StockMovement.from_location_id == point.id))
+    consumption = db.session.scalar(
+        sa.select(sa.func.sum(StockMovement.quantity)).where(
+            StockMovement.kind == "consumption", StockMovement.from_location_id == point.id
+        )
+    )
     assert consumption == 7
     assert verify_balances() == []
 
@@ -52,7 +56,9 @@ def test_a_count_above_expected_is_recorded_as_found(packages, items, point):
     assert found.to_location_id == point.id and found.note == "found"
 
 
-def test_a_storeroom_shortage_still_records_the_count_and_keeps_the_shortfall(packages, items, storeroom, point):
+def test_a_storeroom_shortage_still_records_the_count_and_keeps_the_shortfall(
+    packages, items, storeroom, point
+):
     packages(4)
     visits.record_visit(point.id, counted=0, added=4, idempotency_key=key())
     result = visits.record_visit(point.id, counted=1, added=6, idempotency_key=key())
@@ -86,11 +92,19 @@ def test_a_late_offline_replay_keeps_its_original_time(packages, point):
     assert abs((visit.visited_at - yesterday).total_seconds()) < 1
 
 
-@pytest.mark.parametrize("counted, added, error", [
-    (-1, 0, InvalidQuantity), (0, -1, InvalidQuantity), (10**12, 0, InvalidQuantity),
-    (0, 1001, InvalidQuantity), ("3", 0, InvalidQuantity),
-])
-def test_impossible_counts_are_refused_and_nothing_is_written(packages, point, ledger_counts, counted, added, error):
+@pytest.mark.parametrize(
+    "counted, added, error",
+    [
+        (-1, 0, InvalidQuantity),
+        (0, -1, InvalidQuantity),
+        (10**12, 0, InvalidQuantity),
+        (0, 1001, InvalidQuantity),
+        ("3", 0, InvalidQuantity),
+    ],
+)
+def test_impossible_counts_are_refused_and_nothing_is_written(
+    packages, point, ledger_counts, counted, added, error
+):
     packages(10)
     before = ledger_counts()
     with pytest.raises(error):
@@ -99,8 +113,10 @@ def test_impossible_counts_are_refused_and_nothing_is_written(packages, point, l
 
 
 def test_retired_locations_storerooms_unknown_flags_and_future_times_are_refused(
-        packages, point, storeroom, ledger_counts):
+    packages, point, storeroom, ledger_counts
+):
     from inventory.stock import catalog
+
     packages(10)
     before = ledger_counts()
     with pytest.raises(InvalidValue):
@@ -108,8 +124,9 @@ def test_retired_locations_storerooms_unknown_flags_and_future_times_are_refused
     with pytest.raises(InvalidValue):
         visits.record_visit(point.id, counted=0, added=1, flags=["exploded"], idempotency_key=key())
     with pytest.raises(InvalidDate):
-        visits.record_visit(point.id, counted=0, added=1, occurred_at=utcnow() + timedelta(days=3),
-                            idempotency_key=key())
+        visits.record_visit(
+            point.id, counted=0, added=1, occurred_at=utcnow() + timedelta(days=3), idempotency_key=key()
+        )
     catalog.set_location_active(point.id, False)
     with pytest.raises(RetiredLocation):
         visits.record_visit(point.id, counted=0, added=1, idempotency_key=key())
@@ -126,7 +143,7 @@ def test_concurrent_replays_of_one_visit_record_it_once(app, packages, point):
             try:
                 barrier.wait(timeout=30)
                 results.append(visits.record_visit(point.id, counted=0, added=5, idempotency_key=same))
-            except Exception as error:  # noqa: BLE001 - collected and asserted below
+            except Exception as error:
                 errors.append(error)
             finally:
                 db.session.remove()
@@ -151,12 +168,15 @@ def test_the_suggestion_fills_up_to_the_target_within_what_the_storeroom_has(pac
 
 def test_the_round_plan_expects_what_people_took_since_the_last_visit(packages, make_location):
     from inventory.rounds import plan as rounds
+
     packages(40)
     school = make_location("elementary_school", "南小学校", target_level=10)
     start = utcnow() - timedelta(days=20)
     visits.record_visit(school.id, counted=0, added=10, occurred_at=start, idempotency_key=key())
     # 10 days later 5 were left: 5 taken in 10 days, half a package a day.
-    visits.record_visit(school.id, counted=5, added=5, occurred_at=start + timedelta(days=10), idempotency_key=key())
+    visits.record_visit(
+        school.id, counted=5, added=5, occurred_at=start + timedelta(days=10), idempotency_key=key()
+    )
     row = next(r for r in rounds.round_plan() if r.location_id == school.id)
     assert row.level == 10
     assert row.expected_now == 5  # ten days at the rate seen over the 60-day window since

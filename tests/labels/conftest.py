@@ -122,8 +122,10 @@ def px_box(rect, dpi):
     """A mm Rect as a pixel box (left, top, right, bottom) at `dpi`."""
     scale = dpi / 25.4
     return (
-        round(rect.x * scale), round(rect.y * scale),
-        round(rect.right * scale), round(rect.bottom * scale),
+        round(rect.x * scale),
+        round(rect.y * scale),
+        round(rect.right * scale),
+        round(rect.bottom * scale),
     )
 
 

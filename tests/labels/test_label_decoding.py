@@ -65,7 +65,7 @@ def test_preview_qr_positions_match_the_layout_within_0_2_mm(
     expected = qr_marks(plan)
     assert len(expected) == per_page
     assert_symbols_within_tolerance(image, expected, 300, raster)
-    for (symbol, _), cell in zip(expected, labels.LAYOUTS[layout].cells()):
+    for (symbol, _), cell in zip(expected, labels.LAYOUTS[layout].cells(), strict=False):
         assert cell.contains(symbol)
 
 
@@ -86,7 +86,7 @@ def test_qr_positions_follow_a_printer_offset(package_label, page_image, qr_mark
     plan, image = page_image(package_label(), dpi=300, count=12, layout="12up", offset_mm=(1.5, -2.0))
     expected = qr_marks(plan)
     unshifted = qr_marks(labels.jobs.plan_job(package_label(), count=12, layout="12up"))
-    for (symbol, _), (original, _) in zip(expected, unshifted):
+    for (symbol, _), (original, _) in zip(expected, unshifted, strict=True):
         assert symbol.x == pytest.approx(original.x + 1.5)
         assert symbol.y == pytest.approx(original.y - 2.0)
     assert_symbols_within_tolerance(image, expected, 300, raster)
@@ -105,7 +105,9 @@ def test_placard_qr_decodes_and_is_large_with_modules_of_at_least_half_a_millime
 
 
 @pytest.mark.parametrize("layout", ["a5", "a6"])
-def test_printed_placard_qr_decodes_after_scaling_to_100_dpi_and_blurring(layout, placard, rasterise_pdf, degrade):
+def test_printed_placard_qr_decodes_after_scaling_to_100_dpi_and_blurring(
+    layout, placard, rasterise_pdf, degrade
+):
     image = rasterise_pdf(labels.render_pdf(placard(), layout=layout), dpi=300)
     assert set(decoded(degrade(image))) == {placard().url}
 
@@ -113,6 +115,6 @@ def test_printed_placard_qr_decodes_after_scaling_to_100_dpi_and_blurring(layout
 def test_leaflet_card_qr_codes_decode_on_both_card_sheets(leaflet_card, page_image, degrade):
     for layout in ("card8", "card4"):
         per_page = labels.LAYOUTS[layout].per_page
-        plan, image = page_image(leaflet_card(), dpi=300, count=per_page, layout=layout)
+        _, image = page_image(leaflet_card(), dpi=300, count=per_page, layout=layout)
         results = zxingcpp.read_barcodes(degrade(image), formats=zxingcpp.BarcodeFormat.QRCode)
         assert [result.text for result in results] == [leaflet_card().url] * per_page

@@ -123,7 +123,9 @@ def test_skip_outside_the_sheet_raises_count_out_of_range(skip, package_label, n
 
 
 def test_a_qr_that_cannot_keep_half_millimetre_modules_raises_layout_error(package_label):
-    tiny = labels.custom_layout(label_width_mm=30, label_height_mm=15, columns=5, rows=10, left_mm=5, top_mm=5)
+    tiny = labels.custom_layout(
+        label_width_mm=30, label_height_mm=15, columns=5, rows=10, left_mm=5, top_mm=5
+    )
     with pytest.raises(LayoutError) as caught:
         labels.render_pdf(package_label(), layout=tiny)
     error = caught.value
@@ -132,7 +134,9 @@ def test_a_qr_that_cannot_keep_half_millimetre_modules_raises_layout_error(packa
 
 
 def test_a_label_with_no_room_for_text_raises_layout_error(address_label):
-    sliver = labels.custom_layout(label_width_mm=40, label_height_mm=6, columns=4, rows=30, left_mm=5, top_mm=5)
+    sliver = labels.custom_layout(
+        label_width_mm=40, label_height_mm=6, columns=4, rows=30, left_mm=5, top_mm=5
+    )
     with pytest.raises(LayoutError) as caught:
         labels.render_pdf(address_label(), layout=sliver)
     assert caught.value.code == "label_too_small"
@@ -202,7 +206,10 @@ def test_every_product_on_any_layout_either_renders_or_raises_a_label_error(
     package_label, placard, leaflet_card, address_label
 ):
     products = [
-        package_label(), placard(), leaflet_card(), address_label(),
+        package_label(),
+        placard(),
+        leaflet_card(),
+        address_label(),
         labels.PackingSlip("NPO法人つながり", "お届け物です", "2026年11月30日", "1 点"),
     ]
     layouts = list(labels.LAYOUTS) + [labels.custom_layout(**values) for values in ODD_LAYOUTS]

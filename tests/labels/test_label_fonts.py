@@ -68,7 +68,9 @@ def test_the_font_is_parsed_once_per_process():
     assert load_font(None) is load_font("")
 
 
-def test_a_truetype_override_font_with_composite_glyphs_is_flattened_into_the_pdf(truetype_font_file, package_label):
+def test_a_truetype_override_font_with_composite_glyphs_is_flattened_into_the_pdf(
+    truetype_font_file, package_label
+):
     label = package_label(headline="あア日", lines=("漢字",))
     pdf = labels.render_pdf(label, count=1, font_path=truetype_font_file)
     font = embedded_font(pdf)

@@ -45,8 +45,14 @@ def test_cell_positions_are_computed_not_accumulated_so_nothing_drifts_down_the_
 
 def test_custom_layout_is_validated_and_usable():
     layout = custom_layout(
-        label_width_mm=90, label_height_mm=60, columns=2, rows=4, left_mm=10, top_mm=20,
-        pitch_x_mm=100, pitch_y_mm=65,
+        label_width_mm=90,
+        label_height_mm=60,
+        columns=2,
+        rows=4,
+        left_mm=10,
+        top_mm=20,
+        pitch_x_mm=100,
+        pitch_y_mm=65,
     )
     assert layout.per_page == 8
     assert layout.cell(7).right == 10 + 100 + 90
@@ -71,7 +77,12 @@ def test_custom_layout_taller_than_the_page_is_refused():
 def test_custom_layout_with_overlapping_labels_is_refused():
     with pytest.raises(LayoutError) as caught:
         custom_layout(
-            label_width_mm=50, label_height_mm=30, columns=2, rows=2, left_mm=0, top_mm=0,
+            label_width_mm=50,
+            label_height_mm=30,
+            columns=2,
+            rows=2,
+            left_mm=0,
+            top_mm=0,
             pitch_x_mm=40,
         )
     assert caught.value.code == "labels_overlap"
@@ -113,9 +124,15 @@ def test_offsets_that_keep_labels_on_the_page_are_accepted(key, offset, package_
 
 @pytest.mark.parametrize(
     "key, offset, field",
-    [("21up", (1.5, 0.0), "offset_x_mm"), ("12up", (0.0, 23.5), "offset_y_mm"), ("44up", (-9.5, 0), "offset_x_mm")],
+    [
+        ("21up", (1.5, 0.0), "offset_x_mm"),
+        ("12up", (0.0, 23.5), "offset_y_mm"),
+        ("44up", (-9.5, 0), "offset_x_mm"),
+    ],
 )
-def test_an_offset_pushing_labels_off_the_page_is_refused_with_the_allowed_range(key, offset, field, package_label):
+def test_an_offset_pushing_labels_off_the_page_is_refused_with_the_allowed_range(
+    key, offset, field, package_label
+):
     with pytest.raises(LayoutError) as caught:
         labels.render_pdf(package_label(), layout=key, offset_mm=offset)
     error = caught.value
@@ -135,7 +152,7 @@ def test_page_count_is_ceil_of_skip_plus_count_over_labels_per_page(skip, count,
 
 
 def test_skipped_labels_on_a_part_used_sheet_are_left_blank(package_label, page_image, raster):
-    plan, image = page_image(package_label(), dpi=100, count=2, layout="12up", skip=5)
+    _, image = page_image(package_label(), dpi=100, count=2, layout="12up", skip=5)
     cells = labels.LAYOUTS["12up"].cells()
     inked = [raster.ink_bbox(image, raster.px_box(cell, 100)) is not None for cell in cells]
     assert inked == [False] * 5 + [True, True] + [False] * 5

@@ -24,7 +24,10 @@ def test_preview_shows_the_requested_page_of_a_multi_page_job(package_label, ras
     first = open_png(labels.render_preview(package_label(), count=14, page=1))
     second = open_png(labels.render_preview(package_label(), count=14, page=2))
     cells = labels.LAYOUTS["12up"].cells()
-    inked = lambda image: [raster.ink_bbox(image, raster.px_box(cell, 100)) is not None for cell in cells]
+
+    def inked(image):
+        return [raster.ink_bbox(image, raster.px_box(cell, 100)) is not None for cell in cells]
+
     assert inked(first) == [True] * 12
     assert inked(second) == [True, True] + [False] * 10
 

@@ -32,7 +32,15 @@ def test_location_url_keeps_the_port_and_accepts_full_width_codes():
 
 @pytest.mark.parametrize(
     "base",
-    ["example.jp", "ftp://example.jp", "https://", "https://example.jp/?a=1", "https://example.jp/#x", "https://u:p@example.jp", None],
+    [
+        "example.jp",
+        "ftp://example.jp",
+        "https://",
+        "https://example.jp/?a=1",
+        "https://example.jp/#x",
+        "https://u:p@example.jp",
+        None,
+    ],
 )
 def test_location_url_refuses_base_urls_it_cannot_print_safely(base):
     with pytest.raises(UrlError) as caught:
@@ -84,12 +92,16 @@ def test_the_qr_image_has_whole_pixels_per_module_and_matches_the_matrix():
     half = IMAGE_PIXELS_PER_MODULE // 2
     for row in range(code.size):
         for column in range(code.size):
-            pixel = image.getpixel((column * IMAGE_PIXELS_PER_MODULE + half, row * IMAGE_PIXELS_PER_MODULE + half))
+            pixel = image.getpixel(
+                (column * IMAGE_PIXELS_PER_MODULE + half, row * IMAGE_PIXELS_PER_MODULE + half)
+            )
             assert (pixel == 0) == code.rows[row][column]
 
 
 def test_dark_runs_cover_exactly_the_dark_modules():
     code = make_qr("HTTPS://EXAMPLE.JP/L/ABC234", "Q")
     painted = {(row, column + offset) for row, column, length in code.dark_runs() for offset in range(length)}
-    dark = {(row, column) for row in range(code.size) for column in range(code.size) if code.rows[row][column]}
+    dark = {
+        (row, column) for row in range(code.size) for column in range(code.size) if code.rows[row][column]
+    }
     assert painted == dark

@@ -44,7 +44,9 @@ def test_a_long_location_name_stays_inside_the_placard_and_clear_of_the_qr(layou
 
 
 @pytest.mark.parametrize("layout", labels.LABEL_SHEETS)
-def test_long_settings_text_stays_inside_every_label_size_and_clear_of_the_qr(layout, package_label, address_label, font):
+def test_long_settings_text_stays_inside_every_label_size_and_clear_of_the_qr(
+    layout, package_label, address_label, font
+):
     sheet = labels.LAYOUTS[layout]
     for content in (
         package_label(headline=LONG_LINE, lines=(LONG_LINE, LONG_NAME, "☎ 0157-57-3190")),
@@ -79,7 +81,13 @@ def test_text_that_fits_is_not_shrunk_below_the_largest_size_that_fits(font):
 
 def test_text_shrinks_before_it_is_cut(font):
     area = Rect(0, 0, 30, 12)
-    marks = fit_text(font, [Paragraph("相談無料・秘密厳守・匿名OK"), Paragraph("平日 9:00–17:30")], area, max_pt=12, min_pt=5)
+    marks = fit_text(
+        font,
+        [Paragraph("相談無料・秘密厳守・匿名OK"), Paragraph("平日 9:00–17:30")],
+        area,
+        max_pt=12,
+        min_pt=5,
+    )
     assert 5 <= marks[0].size_pt < 12
     assert "".join(mark.text for mark in marks) == "相談無料・秘密厳守・匿名OK平日 9:00–17:30"
 
@@ -112,7 +120,10 @@ def test_a_word_longer_than_the_line_is_split_by_character(font):
 
 
 def test_control_characters_are_stripped_and_line_breaks_become_spaces(font):
-    assert font.clean_text("困って\x00い\x07ま\u200bせ\u202eんか？\n相談\r\n無料\t ") == "困っていませんか？ 相談 無料"
+    assert (
+        font.clean_text("困って\x00い\x07ま\u200bせ\u202eんか？\n相談\r\n無料\t ")
+        == "困っていませんか？ 相談 無料"
+    )
 
 
 def test_full_width_spaces_are_kept(font):
@@ -128,7 +139,9 @@ def test_emoji_the_font_lacks_are_dropped_and_missing_letters_become_one_geta_ma
 def test_emoji_and_control_characters_render_without_error_and_without_tofu(
     package_label, placard, font, caplog
 ):
-    label = package_label(headline="困って\x1bいませんか？🌸", lines=("相談無料😊\u0000", "☎ 0157-57-3190 📞"))
+    label = package_label(
+        headline="困って\x1bいませんか？🌸", lines=("相談無料😊\u0000", "☎ 0157-57-3190 📞")
+    )
     sign = placard(name="北見市役所🏛️ 本庁舎\x7f", spot="2階 女子トイレ 🚻")
     with caplog.at_level(logging.WARNING):
         pdf = labels.render_pdf(label, count=3)

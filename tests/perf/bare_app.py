@@ -5,6 +5,7 @@ statements (bare_visit.py) on a plain driver connection in one transaction: on S
 the app's pragmas and BEGIN IMMEDIATE, on PostgreSQL with psycopg. Nothing queues the writers
 but the database itself, as in the app. BARE_DATABASE_URL is sqlite:///FILE or postgresql://...
 """
+
 import json
 import os
 import sqlite3
@@ -26,6 +27,7 @@ def connection():
             _local.connection = bare_visit.connect_sqlite(SQLITE_FILE)
         else:
             import psycopg
+
             _local.connection = psycopg.connect(URL, autocommit=True)
     return _local.connection
 
@@ -51,7 +53,7 @@ def visit():
     else:
         options = {"sql": bare_visit.POSTGRES, "now": bare_visit.postgres_now, "begin": "BEGIN"}
     location_id = database.execute(options["sql"]["LOCATION_BY_CODE"], (body["location_code"],)).fetchone()[0]
-    visit_id = bare_visit.record_visit(database, location_id, body["counted"], body["added"],
-                                       body["idempotency_key"], **options)
+    visit_id = bare_visit.record_visit(
+        database, location_id, body["counted"], body["added"], body["idempotency_key"], **options
+    )
     return {"visit_id": visit_id}, 200 if visit_id is None else 201
-

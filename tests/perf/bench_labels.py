@@ -68,8 +68,14 @@ def case_vector():
     labels.render_pdf(label, count=COUNT, layout=LAYOUT)
     second = time.perf_counter() - started
     pages = labels.page_count(label, count=COUNT, layout=LAYOUT)
-    return {"wall_s": first, "repeat_s": second, "bytes": len(pdf), "pages": pages,
-            "baseline_mb": baseline, "peak_mb": _peak_mb()}
+    return {
+        "wall_s": first,
+        "repeat_s": second,
+        "bytes": len(pdf),
+        "pages": pages,
+        "baseline_mb": baseline,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def case_vector_rects():
@@ -81,8 +87,13 @@ def case_vector_rects():
     class RectPainter(pdf_module._Painter):
         def qr(self, mark, dx, dy):
             for row, column, length in mark.code.dark_runs():
-                self.pdf.rect(mark.x + dx + column * mark.module_mm, mark.y + dy + row * mark.module_mm,
-                              length * mark.module_mm, mark.module_mm, style="F")
+                self.pdf.rect(
+                    mark.x + dx + column * mark.module_mm,
+                    mark.y + dy + row * mark.module_mm,
+                    length * mark.module_mm,
+                    mark.module_mm,
+                    style="F",
+                )
 
     labels.load_font()
     baseline = _peak_mb()
@@ -94,8 +105,13 @@ def case_vector_rects():
         wall = time.perf_counter() - started
     finally:
         pdf_module._Painter = original
-    return {"wall_s": wall, "bytes": len(pdf), "pages": math.ceil(COUNT / 12),
-            "baseline_mb": baseline, "peak_mb": _peak_mb()}
+    return {
+        "wall_s": wall,
+        "bytes": len(pdf),
+        "pages": math.ceil(COUNT / 12),
+        "baseline_mb": baseline,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def case_raster():
@@ -130,8 +146,13 @@ def case_raster():
     output = io.BytesIO()
     pages[0].save(output, format="PDF", save_all=True, append_images=pages[1:], resolution=dpi)
     wall = time.perf_counter() - started
-    return {"wall_s": wall, "bytes": output.tell(), "pages": len(pages),
-            "baseline_mb": baseline, "peak_mb": _peak_mb()}
+    return {
+        "wall_s": wall,
+        "bytes": output.tell(),
+        "pages": len(pages),
+        "baseline_mb": baseline,
+        "peak_mb": _peak_mb(),
+    }
 
 
 CASES = {
@@ -163,21 +184,33 @@ def main():
         ("raster PDF (Pillow, 1-bit 300 dpi)", raster),
     )
     for title, row in rows:
-        print(f"{title:<34}{row['wall_s']:>8.3f}{row['peak_mb']:>10.1f}{row['bytes'] / 1024:>10.1f}{row['pages']:>7}")
-    print(f"\n(peak MB is the whole process's max RSS; before rendering it was "
-          f"{vector['baseline_mb']:.1f} MB with Python, libraries and the parsed font)")
-    print("\nratios raster / vector: "
-          f"time x{raster['wall_s'] / vector['wall_s']:.1f}, "
-          f"peak memory x{raster['peak_mb'] / vector['peak_mb']:.1f}, "
-          f"file size x{raster['bytes'] / vector['bytes']:.1f}")
-    print(f"\nfont: first load {font['cold_s']:.3f} s, warm call {font['warm_s'] * 1e6:.1f} µs, "
-          f"first glyph subset {font['first_subset_s']:.3f} s")
+        print(
+            f"{title:<34}{row['wall_s']:>8.3f}{row['peak_mb']:>10.1f}"
+            f"{row['bytes'] / 1024:>10.1f}{row['pages']:>7}"
+        )
+    print(
+        f"\n(peak MB is the whole process's max RSS; before rendering it was "
+        f"{vector['baseline_mb']:.1f} MB with Python, libraries and the parsed font)"
+    )
+    print(
+        "\nratios raster / vector: "
+        f"time x{raster['wall_s'] / vector['wall_s']:.1f}, "
+        f"peak memory x{raster['peak_mb'] / vector['peak_mb']:.1f}, "
+        f"file size x{raster['bytes'] / vector['bytes']:.1f}"
+    )
+    print(
+        f"\nfont: first load {font['cold_s']:.3f} s, warm call {font['warm_s'] * 1e6:.1f} µs, "
+        f"first glyph subset {font['first_subset_s']:.3f} s"
+    )
     verdicts = (
         ("wall", vector["wall_s"] <= TARGET_SECONDS, f"{vector['wall_s']:.3f} s <= {TARGET_SECONDS} s"),
         ("memory", vector["peak_mb"] <= TARGET_MB, f"{vector['peak_mb']:.1f} MB <= {TARGET_MB} MB"),
         ("file", vector["bytes"] <= TARGET_KB * 1024, f"{vector['bytes'] / 1024:.1f} KB <= {TARGET_KB} KB"),
     )
-    print("\ntargets: " + ", ".join(f"{name} {'OK' if ok else 'MISSED'} ({text})" for name, ok, text in verdicts))
+    print(
+        "\ntargets: "
+        + ", ".join(f"{name} {'OK' if ok else 'MISSED'} ({text})" for name, ok, text in verdicts)
+    )
     return 0 if all(ok for _, ok, _ in verdicts) else 1
 
 

@@ -6,6 +6,7 @@
 
 Options: --donations N (default 2000), --movements N (default 1000000), --keep DIR.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ def make_app(path: Path):
     from flask_migrate import upgrade
 
     from app import create_app
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "PRIVACY_PURGE_DAILY": False})
+
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "PRIVACY_PURGE_DAILY": False}
+    )
     with app.app_context():
         upgrade()
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -42,18 +45,19 @@ def make_app(path: Path):
 def connect_like_the_app(path: Path) -> sqlite3.Connection:
     """A bare sqlite3 connection with the app's pragmas (WAL, synchronous FULL, foreign keys)."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("busy_timeout = 10000", "journal_mode = WAL", "synchronous = FULL",
-                   "foreign_keys = ON"):
+    for pragma in ("busy_timeout = 10000", "journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 
 
 # ---- 1. recording donations --------------------------------------------------------------
 
+
 def bench_donations(workdir: Path, count: int) -> None:
     """Time `count` donations through receive_donation, then raw INSERT baselines."""
     from inventory.core.db import db
     from inventory.stock import catalog, receipts
+
     app = make_app(workdir / "donations.db")
     with app.app_context():
         pack_id = catalog.ensure_default_items()[0].id
@@ -61,15 +65,22 @@ def bench_donations(workdir: Path, count: int) -> None:
         day = date.today() - timedelta(days=1)
         started = time.perf_counter()
         for n in range(count):
-            receipts.receive_donation(storeroom_id, day, [(pack_id, 1 + n % 50)], donor_kind="individual",
-                                      idempotency_key=f"bench-donation-{n:08d}")
+            receipts.receive_donation(
+                storeroom_id,
+                day,
+                [(pack_id, 1 + n % 50)],
+                donor_kind="individual",
+                idempotency_key=f"bench-donation-{n:08d}",
+            )
             db.session.remove()
         service = time.perf_counter() - started
         db.engine.dispose()
 
     conn = connect_like_the_app(workdir / "raw.db")
-    conn.execute("CREATE TABLE movement (id INTEGER PRIMARY KEY, item_id INT, quantity INT, "
-                 "to_location_id INT, kind TEXT, occurred_at TEXT)")
+    conn.execute(
+        "CREATE TABLE movement (id INTEGER PRIMARY KEY, item_id INT, quantity INT, "
+        "to_location_id INT, kind TEXT, occurred_at TEXT)"
+    )
     rows = [(1, 1 + n % 50, 1, "receipt_donation", "2026-01-01 00:00:00") for n in range(count)]
     insert = "INSERT INTO movement (item_id, quantity, to_location_id, kind, occurred_at) VALUES (?,?,?,?,?)"
     started = time.perf_counter()
@@ -86,15 +97,22 @@ def bench_donations(workdir: Path, count: int) -> None:
     conn.close()
 
     per = lambda seconds: seconds / count * 1e3  # noqa: E731
-    print(f"donations through receive_donation: {count} in {service:.2f} s = {per(service):.3f} ms/record "
-          "(record + donation + movement + balance upsert + idempotency key, one commit each)")
-    print(f"raw INSERT, executemany, one transaction: {count} rows in {raw_batch:.3f} s "
-          f"= {per(raw_batch):.4f} ms/row; service/raw ratio {service / raw_batch:.0f}x")
-    print(f"raw INSERT, one transaction per row:      {count} rows in {raw_each:.2f} s "
-          f"= {per(raw_each):.3f} ms/row; service/raw ratio {service / raw_each:.1f}x")
+    print(
+        f"donations through receive_donation: {count} in {service:.2f} s = {per(service):.3f} ms/record "
+        "(record + donation + movement + balance upsert + idempotency key, one commit each)"
+    )
+    print(
+        f"raw INSERT, executemany, one transaction: {count} rows in {raw_batch:.3f} s "
+        f"= {per(raw_batch):.4f} ms/row; service/raw ratio {service / raw_batch:.0f}x"
+    )
+    print(
+        f"raw INSERT, one transaction per row:      {count} rows in {raw_each:.2f} s "
+        f"= {per(raw_each):.3f} ms/row; service/raw ratio {service / raw_each:.1f}x"
+    )
 
 
 # ---- 2. a large ledger -------------------------------------------------------------------
+
 
 def fill_large_ledger(path: Path, movements: int, seed: int = 7) -> dict:
     """Bulk-insert locations, items, records and movements, then rebuild stock_level from them."""
@@ -110,20 +128,32 @@ def fill_large_ledger(path: Path, movements: int, seed: int = 7) -> dict:
     conn.executemany(
         "INSERT INTO item (id, name, kind, unit, pads_per_unit, low_stock_threshold, active, created_at) "
         "VALUES (?, ?, ?, '個', NULL, 50, 1, ?)",
-        [(i, f"item {i}", "package" if i == 3 else "supply", start) for i in range(1, 11)])
+        [(i, f"item {i}", "package" if i == 3 else "supply", start) for i in range(1, 11)],
+    )
     storerooms = list(range(1, 6))
     points = list(range(6, 201))
-    kinds = ["storeroom"] * 5 + [random.Random(l).choice(
-        ["city_hall", "elementary_school", "junior_high_school", "university", "other"]) for l in points]
+    kinds = ["storeroom"] * 5 + [
+        random.Random(point).choice(
+            ["city_hall", "elementary_school", "junior_high_school", "university", "other"]
+        )
+        for point in points
+    ]
     conn.executemany(
         "INSERT INTO location (id, code, kind, name, address, spot, target_level, contact_note, active, "
         "created_at) VALUES (?, ?, ?, ?, '', '', 10, '', 1, ?)",
-        [(l, f"B{l:06d}", kinds[l - 1], f"location {l}", start) for l in range(1, 201)])
-    indexes = [sql for (sql,) in conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('stock_movement', "
-        "'stock_record') AND sql IS NOT NULL")]
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
-                                "('stock_movement', 'stock_record') AND sql IS NOT NULL").fetchall():
+        [(n, f"B{n:06d}", kinds[n - 1], f"location {n}", start) for n in range(1, 201)],
+    )
+    indexes = [
+        sql
+        for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('stock_movement', "
+            "'stock_record') AND sql IS NOT NULL"
+        )
+    ]
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN "
+        "('stock_movement', 'stock_record') AND sql IS NOT NULL"
+    ).fetchall():
         conn.execute(f"DROP INDEX {name}")
     records, rows = [], []
     span = (now - start).total_seconds()
@@ -135,9 +165,10 @@ def fill_large_ledger(path: Path, movements: int, seed: int = 7) -> dict:
         room, point = rng.choice(storerooms), rng.choice(points)
         at = start + timedelta(seconds=rng.random() * span * 0.99)
         for kind, record_kind, qty, source, target, delay in (
-                ("receipt_donation", "donation", 30, None, room, 0),
-                ("transfer", "transfer", 20, room, point, 1),
-                ("consumption", "restock_visit", 10, point, None, 3)):
+            ("receipt_donation", "donation", 30, None, room, 0),
+            ("transfer", "transfer", 20, room, point, 1),
+            ("consumption", "restock_visit", 10, point, None, 3),
+        ):
             if movement_id >= movements:
                 break
             record_id += 1
@@ -145,11 +176,17 @@ def fill_large_ledger(path: Path, movements: int, seed: int = 7) -> dict:
             when = (at + timedelta(days=delay)).isoformat(" ")
             records.append((record_id, record_kind, source or target, when, when))
             rows.append((movement_id, record_id, item, qty, source, target, kind, when, when))
-    conn.executemany("INSERT INTO stock_record (id, kind, location_id, occurred_at, recorded_at, note) "
-                     "VALUES (?, ?, ?, ?, ?, '')", records)
-    conn.executemany("INSERT INTO stock_movement (id, record_id, item_id, quantity, from_location_id, "
-                     "to_location_id, kind, occurred_at, recorded_at, note) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')", rows)
+    conn.executemany(
+        "INSERT INTO stock_record (id, kind, location_id, occurred_at, recorded_at, note) "
+        "VALUES (?, ?, ?, ?, ?, '')",
+        records,
+    )
+    conn.executemany(
+        "INSERT INTO stock_movement (id, record_id, item_id, quantity, from_location_id, "
+        "to_location_id, kind, occurred_at, recorded_at, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
+        rows,
+    )
     for sql in indexes:
         conn.execute(sql)
     rebuild_balances(conn, now)
@@ -161,7 +198,8 @@ def fill_large_ledger(path: Path, movements: int, seed: int = 7) -> dict:
 def rebuild_balances(conn, now: datetime) -> None:
     """Set every balance to the sum of the movements written straight into the tables."""
     conn.execute("DELETE FROM stock_level")
-    conn.execute("""
+    conn.execute(
+        """
         INSERT INTO stock_level (location_id, item_id, qty, updated_at)
         SELECT location_id, item_id, sum(delta), ? FROM (
             SELECT to_location_id AS location_id, item_id, quantity AS delta FROM stock_movement
@@ -169,7 +207,9 @@ def rebuild_balances(conn, now: datetime) -> None:
             UNION ALL
             SELECT from_location_id, item_id, -quantity FROM stock_movement
              WHERE from_location_id IS NOT NULL)
-        GROUP BY location_id, item_id""", (now,))
+        GROUP BY location_id, item_id""",
+        (now,),
+    )
 
 
 def timed(fn, repeat: int = 7) -> tuple[float, float, object]:
@@ -193,18 +233,22 @@ def bench_queries(workdir: Path, movements: int) -> None:
     """Time the overview and history queries on a large ledger, with bare SQL baselines."""
     from inventory.core.db import db
     from inventory.stock import queries as stock_queries
+
     path = workdir / "large.db"
     app = make_app(path)
     with app.app_context():
         db.engine.dispose()
     started = time.perf_counter()
     where = fill_large_ledger(path, movements)
-    print(f"generated {movements} movements across 200 locations and 10 years "
-          f"in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
+    print(
+        f"generated {movements} movements across 200 locations and 10 years "
+        f"in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)"
+    )
     point, room, now = where["point"], where["room"], where["now"]
     since, until = now - timedelta(days=730), now
     with app.app_context():
         from inventory.stock.ledger import verify_balances
+
         started = time.perf_counter()
         assert verify_balances() == []
         print(f"verify_balances over the whole ledger: {(time.perf_counter() - started) * 1e3:.0f} ms")
@@ -221,6 +265,7 @@ def bench_queries(workdir: Path, movements: int) -> None:
                 for _ in range(pages - 1):
                     page = stock_queries.movement_history(cursor=page.next_cursor, **kwargs)
                 return page.rows
+
             return run
 
         filtered = dict(location_id=point, kind="transfer", since=since, until=until, limit=50)
@@ -229,11 +274,15 @@ def bench_queries(workdir: Path, movements: int) -> None:
             ("history: point + transfer + 2 years, page 1 of 50", history(**filtered)),
             ("history: storeroom + transfer + 2 years, page 1", history(**dict(filtered, location_id=room))),
             ("history: storeroom, all kinds, all time, page 1", history(location_id=room, limit=50)),
-            ("history: storeroom, all time, offset 2000 (page 41)", history(location_id=room, limit=50,
-                                                                          offset=2000)),
+            (
+                "history: storeroom, all time, offset 2000 (page 41)",
+                history(location_id=room, limit=50, offset=2000),
+            ),
             ("history: no filter, page 1", history(limit=50)),
-            ("history: item + 2 years, offset 1000 (page 21)", history(item_id=3, since=since,
-                                                                       until=until, limit=50, offset=1000)),
+            (
+                "history: item + 2 years, offset 1000 (page 21)",
+                history(item_id=3, since=since, until=until, limit=50, offset=1000),
+            ),
         ]
         print("queries through inventory.stock_queries (SQLAlchemy, joins for names):")
         for label, fn in cases:
@@ -243,26 +292,37 @@ def bench_queries(workdir: Path, movements: int) -> None:
         started = time.perf_counter()
         rows = cursor_page()
         walk = (time.perf_counter() - started) * 1e3
-        print(f"  {'history: storeroom, page 21 reached by cursor (21 queries)':<58} total  {walk:7.2f} ms"
-              f"  = {walk / 21:.2f} ms/page  rows {len(rows)}")
+        print(
+            f"  {'history: storeroom, page 21 reached by cursor (21 queries)':<58} total  {walk:7.2f} ms"
+            f"  = {walk / 21:.2f} ms/page  rows {len(rows)}"
+        )
         db.engine.dispose()
 
     conn = connect_like_the_app(path)
     bare = [
-        ("bare SQL: overview (stock_level join location, item)",
-         "SELECT l.code, i.name, s.qty FROM stock_level s JOIN location l ON l.id = s.location_id "
-         "JOIN item i ON i.id = s.item_id ORDER BY l.kind, l.name, i.name", ()),
-        ("bare SQL: point + transfer + 2 years, page 1",
-         "SELECT id, occurred_at, item_id, quantity FROM stock_movement WHERE (from_location_id = ? "
-         "OR to_location_id = ?) AND kind = 'transfer' AND occurred_at >= ? AND occurred_at < ? "
-         "ORDER BY occurred_at DESC, id DESC LIMIT 50", (point, point, str(since), str(until))),
-        ("bare SQL: storeroom, all time, offset 2000",
-         "SELECT id, occurred_at, item_id, quantity FROM stock_movement WHERE from_location_id = ? "
-         "OR to_location_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 50 OFFSET 2000", (room, room)),
+        (
+            "bare SQL: overview (stock_level join location, item)",
+            "SELECT l.code, i.name, s.qty FROM stock_level s JOIN location l ON l.id = s.location_id "
+            "JOIN item i ON i.id = s.item_id ORDER BY l.kind, l.name, i.name",
+            (),
+        ),
+        (
+            "bare SQL: point + transfer + 2 years, page 1",
+            "SELECT id, occurred_at, item_id, quantity FROM stock_movement WHERE (from_location_id = ? "
+            "OR to_location_id = ?) AND kind = 'transfer' AND occurred_at >= ? AND occurred_at < ? "
+            "ORDER BY occurred_at DESC, id DESC LIMIT 50",
+            (point, point, str(since), str(until)),
+        ),
+        (
+            "bare SQL: storeroom, all time, offset 2000",
+            "SELECT id, occurred_at, item_id, quantity FROM stock_movement WHERE from_location_id = ? "
+            "OR to_location_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 50 OFFSET 2000",
+            (room, room),
+        ),
     ]
     print("bare SQL baselines (sqlite3, no joins for names):")
     for label, sql, params in bare:
-        median, worst, rows = timed(lambda: conn.execute(sql, params).fetchall())
+        median, worst, rows = timed(lambda sql=sql, params=params: conn.execute(sql, params).fetchall())
         report(label, median, worst, len(rows), target=False)
     conn.close()
 

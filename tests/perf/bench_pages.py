@@ -4,6 +4,7 @@ In-process (the test client, no HTTP), on SQLite with the project's size of data
 40 toilets, 20 volunteers, a few hundred restock visits behind them and 10 open requests.
 Target (issue #13): each signed-in page's p50 ≤ 3× the bare page's.
 """
+
 import sqlite3
 import time
 import uuid
@@ -25,6 +26,7 @@ def bare_app(database_path):
         with sqlite3.connect(database_path) as connection:
             count = connection.execute("SELECT count(*) FROM user").fetchone()[0]
         return f"<html><body>{count}</body></html>"
+
     return bare
 
 
@@ -34,6 +36,7 @@ def record_history(app, seeded: dict, visits: int, requests: int) -> None:
         from inventory.core.db import db
         from inventory.requests.services import create_individual_request
         from inventory.rounds.visits import record_visit
+
         points = seeded["point_ids"]
         for n in range(visits):
             record_visit(points[n % len(points)], counted=n % 4, added=6, idempotency_key=uuid.uuid4().hex)
@@ -53,9 +56,11 @@ def signed_in(app, username: str):
 
 def page(client, path: str):
     """A call that GETs `path` and insists on a 200."""
+
     def get():
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+
     return get
 
 
@@ -66,18 +71,21 @@ def main():
     record_history(app, seeded, visits=400, requests=10)
     with app.app_context():
         from inventory.accounts import users as accounts
+
         accounts.create_user("bench-staff", "bench-password-1", "staff")
     volunteer, staff = signed_in(app, "volunteer-00"), signed_in(app, "bench-staff")
     code = seeded["codes"][0]
     bare = bare_app(path).test_client()
-    pages = [(BASELINE, lambda: bare.get("/")),
-             ("volunteer: home", page(volunteer, "/")),
-             ("volunteer: round plan /rounds", page(volunteer, "/rounds")),
-             ("volunteer: restock form /l/<code>", page(volunteer, f"/l/{code}")),
-             ("staff: home", page(staff, "/")),
-             ("staff: stock overview /stock/", page(staff, "/stock/")),
-             ("staff: requests queue /requests", page(staff, "/requests")),
-             ("anonymous: login page", page(app.test_client(), "/login"))]
+    pages = [
+        (BASELINE, lambda: bare.get("/")),
+        ("volunteer: home", page(volunteer, "/")),
+        ("volunteer: round plan /rounds", page(volunteer, "/rounds")),
+        ("volunteer: restock form /l/<code>", page(volunteer, f"/l/{code}")),
+        ("staff: home", page(staff, "/")),
+        ("staff: stock overview /stock/", page(staff, "/stock/")),
+        ("staff: requests queue /requests", page(staff, "/requests")),
+        ("anonymous: login page", page(app.test_client(), "/login")),
+    ]
     # Short runs of each page, round after round: a busy moment of this shared machine hits every
     # page alike, while each run stays a tight loop (no other page's garbage or cold caches in it).
     samples = {name: [] for name, _ in pages}
@@ -93,8 +101,10 @@ def main():
     base = rows[0][1]["p50"]
     for name, figures in rows[1:]:
         ratio = figures["p50"] / base
-        print(f"  {name} p50: {figures['p50']:.3f} ms vs bare {base:.3f} ms = {ratio:.2f}×  "
-              f"({verdict(ratio, TARGET)})")
+        print(
+            f"  {name} p50: {figures['p50']:.3f} ms vs bare {base:.3f} ms = {ratio:.2f}×  "
+            f"({verdict(ratio, TARGET)})"
+        )
 
 
 if __name__ == "__main__":

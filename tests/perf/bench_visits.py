@@ -8,6 +8,7 @@ two taking turns visit by visit so both see the same machine. Same pragmas on bo
 
 Options: --visits N (default 300), --profile (cProfile of the service's CPU: its fsync-free visits).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,6 +59,7 @@ def service_visit(location: int, counted: int, added: int) -> None:
     """One visit through the service, then the session's end as at the end of a request."""
     from inventory.core.db import db
     from inventory.rounds.visits import record_visit
+
     record_visit(location, counted=counted, added=added, idempotency_key=uuid.uuid4().hex)
     db.session.remove()
 
@@ -67,10 +69,12 @@ def check_statements(connection: RecordingConnection, visit: tuple[int, int, int
     import sqlalchemy as sa
 
     from inventory.core.db import db
+
     emitted = []
 
     def keep(_conn, _cursor, statement, _parameters, _context, _executemany):
         emitted.append(statement)
+
     sa.event.listen(db.engine, "before_cursor_execute", keep)
     service_visit(*visit)
     sa.event.remove(db.engine, "before_cursor_execute", keep)
@@ -78,11 +82,15 @@ def check_statements(connection: RecordingConnection, visit: tuple[int, int, int
     bare_visit.record_visit(connection, *visit, uuid.uuid4().hex)
     # The service's BEGIN goes through the same cursor; its COMMIT is the driver's commit().
     bare = [s for s in connection.statements if s != "COMMIT"]
-    print(f"one visit (consumption + transfer): the service emits {len(emitted)} statements, "
-          f"the bare side runs {len(bare)}; identical: {'yes' if emitted == bare else 'NO'}")
+    print(
+        f"one visit (consumption + transfer): the service emits {len(emitted)} statements, "
+        f"the bare side runs {len(bare)}; identical: {'yes' if emitted == bare else 'NO'}"
+    )
     if emitted != bare:
-        raise SystemExit("the service's statements changed; update tests/perf/bare_visit.py:\n"
-                         + "\n".join(f"  {s!r}" for s in emitted))
+        raise SystemExit(
+            "the service's statements changed; update tests/perf/bare_visit.py:\n"
+            + "\n".join(f"  {s!r}" for s in emitted)
+        )
 
 
 def run_visits(plan, bare_connection, profile: cProfile.Profile | None = None):
@@ -123,13 +131,15 @@ def check_recorded(url: str, expected: int) -> str:
     from inventory.rounds.models import RestockVisit
     from inventory.stock.ledger import verify_balances
     from tests.conftest import make_app
+
     with make_app(url).app_context():
         recorded = db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit))
         differences = verify_balances()
         db.engine.dispose()
     if recorded != expected or differences:
-        raise SystemExit(f"{url}: {recorded} visits stored, {expected} expected; "
-                         f"ledger differences {differences}")
+        raise SystemExit(
+            f"{url}: {recorded} visits stored, {expected} expected; ledger differences {differences}"
+        )
     return f"{recorded} visits, ledger differences 0"
 
 
@@ -141,6 +151,7 @@ def set_synchronous_off(app) -> None:
 
     def off(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA synchronous = OFF")
+
     sa.event.listen(db.engine, "connect", off)
     db.engine.dispose()
 
@@ -163,8 +174,11 @@ def main() -> None:
     plan = visit_plan(seeded["point_ids"], WARM_UP + 1 + (3 if args.profile else 2) * args.visits)
     first = WARM_UP + 1
     warm_up, checked = plan[:WARM_UP], plan[WARM_UP]
-    measured, fsync_off = plan[first:first + args.visits], plan[first + args.visits:first + 2 * args.visits]
-    profiled = plan[first + 2 * args.visits:]
+    measured, fsync_off = (
+        plan[first : first + args.visits],
+        plan[first + args.visits : first + 2 * args.visits],
+    )
+    profiled = plan[first + 2 * args.visits :]
     with app.app_context():
         run_visits(warm_up, bare)
         check_statements(recording, checked)
@@ -178,30 +192,44 @@ def main() -> None:
         profile = cProfile.Profile() if args.profile else None
         run_visits(profiled, bare, profile)
         from inventory.core.db import db
+
         db.session.remove()
         db.engine.dispose()
     bare.close()
     total = len(plan)
-    print(f"recorded: service {check_recorded(f'sqlite:///{path}', total)}; "
-          f"bare {check_recorded(f'sqlite:///{bare_path}', total)}")
+    print(
+        f"recorded: service {check_recorded(f'sqlite:///{path}', total)}; "
+        f"bare {check_recorded(f'sqlite:///{bare_path}', total)}"
+    )
 
     service, base = percentiles(service_ms), percentiles(bare_ms)
-    title = (f"Restock visit, in-process, SQLite (WAL, synchronous=FULL): {args.visits} visits over "
-             f"{LOCATIONS} locations, each its own transaction with a one-time key")
-    report(title, [("bare sqlite3, the same statements", base), ("record_visit() (service)", service)],
-           "bare sqlite3, the same statements")
+    title = (
+        f"Restock visit, in-process, SQLite (WAL, synchronous=FULL): {args.visits} visits over "
+        f"{LOCATIONS} locations, each its own transaction with a one-time key"
+    )
+    report(
+        title,
+        [("bare sqlite3, the same statements", base), ("record_visit() (service)", service)],
+        "bare sqlite3, the same statements",
+    )
     for figure in ("p50", "p99"):
         ratio = service[figure] / base[figure]
-        print(f"  visit service vs bare sqlite3 {figure}: {service[figure]:.3f} ms vs "
-              f"{base[figure]:.3f} ms = {ratio:.2f}×  ({verdict(ratio, TARGET)})")
+        print(
+            f"  visit service vs bare sqlite3 {figure}: {service[figure]:.3f} ms vs "
+            f"{base[figure]:.3f} ms = {ratio:.2f}×  ({verdict(ratio, TARGET)})"
+        )
     service_off, base_off = percentiles(service_off_ms), percentiles(bare_off_ms)
-    report("The same without the fsync (synchronous=OFF on both sides; not the target: "
-           "the per-visit CPU the service adds)",
-           [("bare sqlite3, the same statements", base_off), ("record_visit() (service)", service_off)],
-           "bare sqlite3, the same statements")
+    report(
+        "The same without the fsync (synchronous=OFF on both sides; not the target: "
+        "the per-visit CPU the service adds)",
+        [("bare sqlite3, the same statements", base_off), ("record_visit() (service)", service_off)],
+        "bare sqlite3, the same statements",
+    )
     # Visit by visit (both sides ran back to back), so a slow moment of the disk cancels out.
-    print(f"  service minus bare, median of each visit's difference: {paired(service_ms, bare_ms):.3f} ms "
-          f"with fsync, {paired(service_off_ms, bare_off_ms):.3f} ms without")
+    print(
+        f"  service minus bare, median of each visit's difference: {paired(service_ms, bare_ms):.3f} ms "
+        f"with fsync, {paired(service_off_ms, bare_off_ms):.3f} ms without"
+    )
     if profile:
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(30)

@@ -1,4 +1,5 @@
 """Small helpers the benchmarks share: percentiles, a scratch app and its data, the report table."""
+
 from __future__ import annotations
 
 import statistics
@@ -13,14 +14,18 @@ sys.path.insert(0, str(ROOT))
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     """Return p50, p99 and mean of a list of milliseconds."""
     ordered = sorted(samples_ms)
-    return {"p50": statistics.median(ordered), "p99": ordered[int(len(ordered) * 0.99) - 1],
-            "mean": statistics.fmean(ordered)}
+    return {
+        "p50": statistics.median(ordered),
+        "p99": ordered[int(len(ordered) * 0.99) - 1],
+        "mean": statistics.fmean(ordered),
+    }
 
 
 def scratch_app(url: str | None = None, **config):
     """A migrated app on `url` (default: a new SQLite file in a temp folder); returns (app, file or None)."""
     from inventory.accounts.passwords import use_fast_hashing
     from tests.conftest import make_app, migrate_up
+
     use_fast_hashing()
     path = None
     if url is None:
@@ -38,13 +43,23 @@ def seed_rounds(app, points: int, volunteers: int = 0, packages: int = 5000) -> 
         from inventory.core.clock import local_today
         from inventory.core.db import db
         from inventory.stock import catalog, operations, receipts
+
         pack, leaflet, package = catalog.ensure_default_items()
         storeroom = catalog.create_location("storeroom", "倉庫", idempotency_key=None)
-        placed = [catalog.create_location("elementary_school", f"小学校 {i}", spot="1階 女子トイレ",
-                                          target_level=10, idempotency_key=None) for i in range(points)]
+        placed = [
+            catalog.create_location(
+                "elementary_school",
+                f"小学校 {i}",
+                spot="1階 女子トイレ",
+                target_level=10,
+                idempotency_key=None,
+            )
+            for i in range(points)
+        ]
         for item in (pack, leaflet):
-            receipts.receive_donation(storeroom.id, local_today(), [(item.id, packages)],
-                                      donor_kind="company", idempotency_key=None)
+            receipts.receive_donation(
+                storeroom.id, local_today(), [(item.id, packages)], donor_kind="company", idempotency_key=None
+            )
         operations.assemble_packages(storeroom.id, package.id, packages, idempotency_key=None)
         tokens = []
         for i in range(volunteers):

@@ -6,6 +6,7 @@ fell from 1.16 to 0.85-0.90 ms with this generator); here a request costs the cl
 send, a recv and a header split, and 50 visit POSTs about 11 ms of CPU in all.
 Responses must carry Content-Length (every Flask response the benchmarks ask for does).
 """
+
 from __future__ import annotations
 
 import selectors
@@ -48,12 +49,17 @@ def _complete(received: bytearray) -> tuple[int, bool, bytes] | None:
     if head_end < 0:
         return None
     status_line, *header_lines = received[:head_end].decode("latin-1").split("\r\n")
-    headers = {name.strip().lower(): value.strip()
-               for name, value in (line.split(":", 1) for line in header_lines)}
+    headers = {
+        name.strip().lower(): value.strip() for name, value in (line.split(":", 1) for line in header_lines)
+    }
     end = head_end + 4 + int(headers["content-length"])
     if len(received) < end:
         return None
-    return int(status_line.split()[1]), headers.get("connection", "").lower() == "close", bytes(received[head_end + 4:end])
+    return (
+        int(status_line.split()[1]),
+        headers.get("connection", "").lower() == "close",
+        bytes(received[head_end + 4 : end]),
+    )
 
 
 def _connect(selector: selectors.BaseSelector, port: int, exchange: _Exchange) -> None:
@@ -96,8 +102,10 @@ def _run(selector: selectors.BaseSelector, port: int, pending: int, on_answer) -
             chunk = exchange.sock.recv(262144)
             if not chunk:
                 if exchange.received or not exchange.reused:
-                    raise ConnectionError(f"the server closed the connection before answering: "
-                                          f"{bytes(exchange.received[:200])!r}")
+                    raise ConnectionError(
+                        f"the server closed the connection before answering: "
+                        f"{bytes(exchange.received[:200])!r}"
+                    )
                 _reconnect(selector, port, exchange)  # a kept-alive connection the server let go
                 continue
             exchange.received += chunk
@@ -121,7 +129,9 @@ def _done(selector: selectors.BaseSelector, exchange: _Exchange) -> int:
     return 1
 
 
-def closed_loop(port: int, request: bytes, clients: int, requests_each: int, warm_up: int = 10) -> list[Answer]:
+def closed_loop(
+    port: int, request: bytes, clients: int, requests_each: int, warm_up: int = 10
+) -> list[Answer]:
     """`clients` each send `request`, wait for the answer, and send again, `requests_each` times.
 
     The first `warm_up` answers of each client are left out.
