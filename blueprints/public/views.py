@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import render_template, request, url_for
 from flask_login import current_user
 
@@ -9,6 +11,21 @@ from inventory.rounds import scans
 from inventory.stock.catalog import find_location_by_code
 
 from . import bp
+
+# Link previews, crawlers and scripts fetch the page without a person behind them.
+_NOT_A_PERSON = re.compile(
+    r"bot|crawl|spider|slurp|preview|externalhit|curl|wget|python-|httpclient|go-http", re.IGNORECASE
+)
+
+
+def _counts_as_a_scan(location) -> bool:
+    """Whether this view is a visitor's scan: the reach of a placement, never staff, probes or bots."""
+    return (
+        location.active
+        and not current_user.is_authenticated
+        and request.method == "GET"
+        and not _NOT_A_PERSON.search(request.user_agent.string or "")
+    )
 
 
 @bp.route("/l/<code>")
@@ -23,8 +40,7 @@ def location_page(code: str):
         from ..rounds.views import render_restock
 
         return render_restock(location)
-    # The reach of a placement: visitors' page views only, never staff rounds nor HEAD probes.
-    if location.active and not current_user.is_authenticated and request.method == "GET":
+    if _counts_as_a_scan(location):
         scans.count_scan(location.id)
     login_url = url_for("auth.login", next=url_for(".location_page", code=location.code))
     return render_template("public/support.html", location=location, unknown=False, login_url=login_url)

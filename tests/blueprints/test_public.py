@@ -54,6 +54,21 @@ def test_a_head_request_is_not_counted_as_a_scan(client, point):
     assert scans_of(point) == 0
 
 
+def test_crawlers_and_link_previews_are_not_counted_but_phones_are(client, point):
+    for agent in [
+        "Googlebot/2.1 (+http://www.google.com/bot.html)",
+        "facebookexternalhit/1.1",
+        "Slackbot-LinkExpanding 1.0",
+        "curl/8.5.0",
+        "python-requests/2.32",
+    ]:
+        assert client.get(f"/l/{point.code}", headers={"User-Agent": agent}).status_code == 200
+    assert scans_of(point) == 0
+    phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Line/14.9.0"
+    client.get(f"/l/{point.code}", headers={"User-Agent": phone})
+    assert scans_of(point) == 1
+
+
 def test_codes_match_whatever_the_case_or_width(client, point):
     assert client.get(f"/l/{point.code.lower()}").status_code == 200
     full_width = point.code.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
