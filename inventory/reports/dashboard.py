@@ -5,7 +5,6 @@ Also the figures of one location's report page (visits, consumption per day, sca
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -204,10 +203,42 @@ class LocationReport:
     location: Location
     visits: list[RestockVisit]
     months: list[date]
-    consumed: list[int]
+    # Packages taken by month: each visit's count spread evenly over the span it covers.
+    consumed: list[float]
     per_day: list[float]
     scans: list[int]
     plan: rounds.PlanRow | None
+
+
+def _spread_consumption(
+    location_id: int, bounds: list[datetime], until: datetime
+) -> tuple[list[float], list[float]]:
+    """A location's consumption by month, and the days of each month that consumption covers.
+
+    A visit counts what was taken since the previous (not reversed) visit, so its count is spread
+    evenly over that span and each month gets the share of the span it holds: 4 packages taken
+    over 16 days, 12 of them last month, are 3 last month and 1 this month. `bounds` are the
+    months' starts and the end of the last one; spans after `until` are not read.
+    """
+    months = len(bounds) - 1
+    consumed, covered = [0.0] * months, [0.0] * months
+    span = rounds.counted_spans(until, location_id)
+    rows = db.session.execute(
+        sa.select(span.c.since, span.c.until, span.c.consumed).where(
+            span.c.since.is_not(None), span.c.until > bounds[0], span.c.since < bounds[-1]
+        )
+    )
+    for since, visited_at, taken in rows:
+        length = (visited_at - since).total_seconds()
+        for index in range(months):
+            start, end = bounds[index], bounds[index + 1]
+            overlap = (min(visited_at, end) - max(since, start)).total_seconds()
+            if overlap > 0:
+                covered[index] += overlap / 86400
+                consumed[index] += taken * overlap / length
+            elif length <= 0 and start <= visited_at < end:
+                consumed[index] += taken  # two visits at the same moment: no span to spread over
+    return consumed, covered
 
 
 def location_report(location_id: int, now: datetime | None = None, visits: int = 30) -> LocationReport:
@@ -216,29 +247,10 @@ def location_report(location_id: int, now: datetime | None = None, visits: int =
     location = get_location(location_id)
     months = last_months(now)
     bounds = [start_of_day_utc(day) for day in months]
-    m, reversal = StockMovement, aliased(StockMovement)
-    month = reports.month_index(m.occurred_at, bounds)
-    rows = db.session.execute(
-        sa.select(month, sa.func.sum(m.quantity))
-        .where(
-            m.from_location_id == location.id,
-            m.kind == MovementKind.CONSUMPTION.value,
-            m.occurred_at >= bounds[0],
-            m.occurred_at < bounds[-1],
-            ~sa.exists().where(reversal.reverses_id == m.id),
-        )
-        .group_by(month)
-    )
-    consumed = [0] * CHART_MONTHS
-    for index, qty in rows:
-        consumed[index] += int(qty)
-    today = local_today(now)
-    per_day = []
-    for index, start in enumerate(months[:-1]):
-        days = calendar.monthrange(start.year, start.month)[1]
-        if index == CHART_MONTHS - 1:
-            days = today.day  # the current month so far
-        per_day.append(round(consumed[index] / days, 2))
+    consumed, covered = _spread_consumption(location.id, bounds, bounds[-1])
+    # Per day over the days of each month the counts cover (nothing known: 0).
+    per_day = [round(taken / days, 2) if days else 0.0 for taken, days in zip(consumed, covered, strict=True)]
+    consumed = [round(taken, 2) for taken in consumed]
     scans = reports.scans_by_month(months[0], CHART_MONTHS, location_id=location.id).get(
         location.id, [0] * CHART_MONTHS
     )

@@ -179,6 +179,7 @@ def test_the_round_plan_expects_what_people_took_since_the_last_visit(packages, 
     )
     row = next(r for r in rounds.round_plan() if r.location_id == school.id)
     assert row.level == 10
-    assert row.expected_now == 5  # ten days at the rate seen over the 60-day window since
+    assert row.expected_now == 10  # the ledger's balance, as the restock form shows it
+    assert row.predicted_now == pytest.approx(5)  # ten days at half a package a day since
     assert row.to_bring == 5
     assert row.days_left is not None and 8 < row.days_left < 12
