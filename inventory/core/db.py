@@ -73,6 +73,17 @@ def configure_sqlite(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# PostgreSQL's SQLSTATEs for "try the same transaction again": deadlock_detected (it aborted us
+# to break a cycle of row locks) and serialization_failure.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Whether the database aborted a transaction that may simply be run again (PostgreSQL)."""
+    orig = getattr(error, "orig", None) if isinstance(error, sa.exc.DBAPIError) else None
+    return getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
 @contextlib.contextmanager
 def unit_of_work():
     """Run the block as one writing transaction: commit on success, roll back on any error.

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import random
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -11,9 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from inventory.core.clock import utcnow
-from inventory.core.db import db, unit_of_work
+from inventory.core.db import db, is_retryable, unit_of_work
 from inventory.core.errors import IdempotencyConflict, InvalidValue
 from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH, IdempotencyKey
+
+log = logging.getLogger(__name__)
+
+# How often a transaction PostgreSQL aborted as a deadlock or serialization failure is run again,
+# and the first pause before it (doubled each time, with jitter so that the two sides of a
+# deadlock do not meet again in step).
+RETRIES = 3
+RETRY_PAUSE = 0.02
 
 
 def fingerprint(action: str, payload) -> str:
@@ -59,13 +70,45 @@ def run(action: str, key: str | None, payload, work: Callable[[Session], int]) -
     `work` gets the session, writes, and returns the id of what it recorded. With no key (CLI,
     demo) it simply runs. A key seen before returns the stored id and writes nothing; the same
     key with another action or payload raises IdempotencyConflict.
+
+    `payload` is what the fingerprint is made of. It may be a callable taking no arguments: it is
+    then called inside the transaction, before the key is claimed, so that a service can
+    fingerprint its input as it resolves it (a restock visit's default storeroom), whichever
+    route sent it.
+
+    A transaction PostgreSQL aborted as a deadlock or a serialization failure is run again, up
+    to RETRIES times: it wrote nothing, and the key is claimed in that same transaction, so the
+    rerun records once, or finds the key taken by a twin that got through meanwhile.
     """
-    if key is None:
-        with unit_of_work() as session:
-            return work(session), False
-    key = check_key(key)
-    digest = fingerprint(action, payload)
+    if key is not None:
+        key = check_key(key)
+    attempt = 0
+    while True:
+        try:
+            return _run_once(action, key, payload, work)
+        except sa.exc.DBAPIError as error:
+            if attempt >= RETRIES or not is_retryable(error):
+                raise
+            attempt += 1
+            log.info(
+                "%s: transaction aborted (%s), running it again (%d/%d)",
+                action,
+                _state(error),
+                attempt,
+                RETRIES,
+            )
+        time.sleep(RETRY_PAUSE * 2 ** (attempt - 1) * (0.5 + random.random()))
+
+
+def _state(error: sa.exc.DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def _run_once(action: str, key: str | None, payload, work: Callable[[Session], int]) -> tuple[int, bool]:
     with unit_of_work() as session:
+        if key is None:
+            return work(session), False
+        digest = fingerprint(action, payload() if callable(payload) else payload)
         # The key goes in first: a concurrent twin waits on it (PostgreSQL) and then finds it
         # taken, instead of racing through the work and, say, finding the stock taken by us.
         # An INSERT runs on a cursor; Session.execute is only typed to return a Result.

@@ -36,7 +36,7 @@ from inventory.requests.models import (
 from inventory.rounds.models import RestockVisit
 from inventory.rounds.visits import default_storeroom, placement_item
 from inventory.stock.catalog import get_location, require_item, require_location
-from inventory.stock.ledger import create_record, move, record_outflow
+from inventory.stock.ledger import create_record, lock_levels, move, record_outflow
 from inventory.stock.models import LocationKind, MovementKind, RecordKind
 
 MAX_PACKS_PER_PERSON = 10
@@ -334,6 +334,10 @@ def fulfil_request(
         item = require_item(item_id) if item_id is not None else placement_item()
         amount = quantity or request.quantity
         if request.kind == RequestKind.REFILL:
+            school_location = require_location(request.location_id).id
+            # Both balances locked up front, in the one order all stock services use: a restock
+            # visit or a transfer between the same places waits here instead of deadlocking.
+            lock_levels([(storeroom.id, item.id), (school_location, item.id)])
             record = create_record(
                 RecordKind.REQUEST, occurred_at=when, recorded_by=by, location_id=request.location_id
             )
@@ -343,10 +347,11 @@ def fulfil_request(
                 amount,
                 kind=MovementKind.TRANSFER,
                 from_location_id=storeroom.id,
-                to_location_id=require_location(request.location_id).id,
+                to_location_id=school_location,
             )
             delivery: str | None = Delivery.DELIVERY.value
         else:
+            # One balance only: its conditional update is all the locking it needs.
             record = create_record(
                 RecordKind.REQUEST, occurred_at=when, recorded_by=by, location_id=storeroom.id
             )

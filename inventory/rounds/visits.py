@@ -9,7 +9,7 @@ does not stop the count from being recorded: the shortfall is kept on the visit 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -30,7 +30,7 @@ from inventory.stock.errors import (
     RetiredLocation,
     UnknownLocation,
 )
-from inventory.stock.ledger import create_record, lock_level, move, record_outflow
+from inventory.stock.ledger import create_record, lock_levels, move, record_outflow
 from inventory.stock.models import (
     AdjustmentReason,
     Item,
@@ -40,6 +40,7 @@ from inventory.stock.models import (
     MovementKind,
     RecordKind,
     StockLevel,
+    StockRecord,
 )
 
 # More packages than this at one dispenser is a typing mistake, not a count.
@@ -82,6 +83,8 @@ _SUGGESTION = sa.select(
 _LAST_VISIT = (
     sa.select(RestockVisit.visited_at, RestockVisit.counted, RestockVisit.added)
     .where(RestockVisit.location_id == sa.bindparam("location_id"))
+    # A reversed visit was a mistake: the form shows the last one that stands.
+    .where(~sa.exists().where(StockRecord.reverses_record_id == RestockVisit.record_id))
     .order_by(RestockVisit.visited_at.desc(), RestockVisit.id.desc())
     .limit(1)
 )
@@ -153,20 +156,35 @@ def record_visit(
     flag_text = _check_flags(flags)
     note = clean_note(note)
     when = check_occurred_at(occurred_at)
-    payload = dict(
-        location=location_id,
-        counted=counted,
-        added=added,
-        flags=flag_text,
-        note=note,
-        storeroom=storeroom_id,
-        at=occurred_at,
-    )
+    place: dict[str, sa.Row | None] = {}  # the location as the fingerprint read it, for the work
+
+    def payload() -> dict:
+        # The visit as it will be recorded, not as the route phrased it: the form names the
+        # storeroom and the API leaves it to the default, and a time arrives with whatever
+        # offset the phone used. Read in the visit's own transaction, before its key is claimed.
+        place["row"] = row = _place_row(location_id)
+        default_source = row[3] if row is not None else None
+        return dict(
+            location=location_id,
+            counted=counted,
+            added=added,
+            flags=flag_text,
+            note=note,
+            storeroom=storeroom_id if storeroom_id is not None else default_source,
+            at=None if occurred_at is None else when.replace(tzinfo=UTC),
+        )
 
     stored: dict[str, object] = {}  # the visit row as written, for the answer
 
     def work(session):
-        item_id, source_id = _place_for_visit(location_id, storeroom_id)
+        row = place["row"] if "row" in place else _place_row(location_id)  # no key: no fingerprint
+        item_id, source_id = _place_for_visit(location_id, storeroom_id, row)
+        # Both balance rows locked up front, in the order every stock service uses: a concurrent
+        # visit cannot count against a stale balance, and a transfer or delivery between the
+        # same two places cannot hold one of them while waiting for the other (a deadlock).
+        # The count itself is kept on the visit row (expected, counted) written below.
+        sources = [(source_id, item_id)] if added and source_id is not None else []
+        expected = lock_levels([(location_id, item_id), *sources])[(location_id, item_id)]
         record = create_record(
             RecordKind.RESTOCK_VISIT,
             occurred_at=when,
@@ -174,9 +192,6 @@ def record_visit(
             location_id=location_id,
             note=note,
         )
-        # Locked: a concurrent visit to the same dispenser cannot count against a stale balance.
-        # The count itself is kept on the visit row (expected, counted) written below.
-        expected = lock_level(location_id, item_id)
         if counted < expected:
             record_outflow(
                 record, location_id, item_id, expected - counted, MovementKind.CONSUMPTION, field="counted"
@@ -233,9 +248,15 @@ def record_visit(
     return visit_result_of(visit, replayed=True)
 
 
-def _place_for_visit(location_id, storeroom_id) -> tuple[int, int | None]:
+def _place_row(location_id) -> sa.Row | None:
+    """The location's (kind, active), the placement item's and the default storeroom's ids, or None."""
+    return (
+        db.session.execute(_PLACE, {"location_id": location_id}).first() if is_row_id(location_id) else None
+    )
+
+
+def _place_for_visit(location_id, storeroom_id, row: sa.Row | None) -> tuple[int, int | None]:
     """Check the location can be restocked; return the placement item and the storeroom's ids."""
-    row = db.session.execute(_PLACE, {"location_id": location_id}).first() if is_row_id(location_id) else None
     if row is None:
         raise UnknownLocation(location_id)
     kind, active, item_id, source_id = row

@@ -9,7 +9,7 @@ the next volunteer in the queue.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -117,6 +117,19 @@ def lock_level(location_id: int, item_id: int) -> int:
     On SQLite the IMMEDIATE transaction already excludes other writers.
     """
     return db.session.scalar(_LOCK, {"at": location_id, "item": item_id, "now": utcnow()})
+
+
+def lock_levels(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Lock the balance rows of (location_id, item_id) pairs in one fixed order; return their quantities.
+
+    Every service that changes more than one balance calls this first, before any move: when all
+    take their row locks sorted by (location_id, item_id), two of them can wait for each other
+    but never in a circle, so PostgreSQL never has to abort one as a deadlock (a restock visit
+    and a transfer used to lock a location and its storeroom in opposite orders). Missing rows
+    are created at 0, as lock_level() does. On SQLite the IMMEDIATE transaction already
+    excludes other writers; the statements only read the quantities.
+    """
+    return {pair: lock_level(*pair) for pair in sorted(set(pairs))}
 
 
 def _take(location_id: int, item_id: int, quantity: int, field: str) -> None:

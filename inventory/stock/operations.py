@@ -11,7 +11,7 @@ from inventory.stock.errors import DuplicateLine, NoLines, NoRecipe
 from inventory.stock.ledger import (
     RecordResult,
     create_record,
-    lock_level,
+    lock_levels,
     move,
     record_count,
     run_service,
@@ -47,6 +47,8 @@ def assemble_packages(
         recipe = recipe_of(package.id)
         if package.kind != ItemKind.PACKAGE or not recipe:
             raise NoRecipe(package.id)
+        # Every balance it changes, locked up front in the one order all stock services use.
+        lock_levels([(storeroom_id, package.id), *((storeroom_id, component.id) for component, _ in recipe)])
         record = create_record(
             RecordKind.ASSEMBLY,
             occurred_at=when,
@@ -89,6 +91,13 @@ def transfer_stock(
     def work(_session):
         require_location(from_location_id, field="from_location_id")
         require_location(to_location_id, field="to_location_id")
+        for index, line in enumerate(lines):
+            require_item(line.item_id, field=f"lines-{index}-item_id")
+        # Both ends of every line locked up front, in the one order all stock services use: a
+        # restock visit or a delivery between the same places waits here instead of deadlocking.
+        lock_levels(
+            (location, line.item_id) for line in lines for location in (from_location_id, to_location_id)
+        )
         record = create_record(
             RecordKind.TRANSFER,
             occurred_at=when,
@@ -97,7 +106,6 @@ def transfer_stock(
             note=note,
         )
         for index, line in enumerate(lines):
-            require_item(line.item_id, field=f"lines-{index}-item_id")
             move(
                 record,
                 line.item_id,
@@ -184,6 +192,11 @@ def take_stock(
 
     def work(_session):
         require_location(location_id)
+        for index, (item_id, _counted) in enumerate(pairs):
+            require_item(item_id, field=f"counts-{index}-item_id")
+        # Locked (in the one order all stock services use) so that a movement committed
+        # meanwhile cannot slip between reading a balance and adjusting it.
+        levels = lock_levels((location_id, item_id) for item_id, _counted in pairs)
         record = create_record(
             RecordKind.STOCKTAKE,
             occurred_at=when,
@@ -192,10 +205,8 @@ def take_stock(
             note=note,
             reason=AdjustmentReason.STOCKTAKE.value,
         )
-        for index, (item_id, counted) in enumerate(pairs):
-            require_item(item_id, field=f"counts-{index}-item_id")
-            # Locked so that a movement committed meanwhile cannot slip between read and adjust.
-            expected = lock_level(location_id, item_id)
+        for item_id, counted in pairs:
+            expected = levels[(location_id, item_id)]
             record_count(record, location_id, item_id, expected=expected, counted=counted)
             if counted > expected:
                 move(

@@ -6,7 +6,7 @@ from datetime import date
 
 from inventory.core.checks import check_choice, check_text, occurred_at_from_date
 from inventory.stock.catalog import require_item, require_location
-from inventory.stock.ledger import RecordResult, create_record, move, run_service
+from inventory.stock.ledger import RecordResult, create_record, lock_levels, move, run_service
 from inventory.stock.lines import check_lines, check_purchase_lines
 from inventory.stock.models import (
     Donation,
@@ -41,6 +41,10 @@ def receive_donation(
 
     def work(session):
         require_location(storeroom_id, field="storeroom_id", storeroom=True)
+        for index, line in enumerate(lines):
+            require_item(line.item_id, field=f"lines-{index}-item_id")
+        # Balance rows locked in the one order every service uses, so two receipts never deadlock.
+        lock_levels((storeroom_id, line.item_id) for line in lines)
         record = create_record(
             RecordKind.DONATION,
             occurred_at=occurred_at,
@@ -50,7 +54,6 @@ def receive_donation(
         )
         session.add(Donation(record_id=record.id, donor_name=donor_name, donor_kind=donor_kind))
         for index, line in enumerate(lines):
-            require_item(line.item_id, field=f"lines-{index}-item_id")
             move(
                 record,
                 line.item_id,
@@ -94,6 +97,10 @@ def record_purchase(
 
     def work(session):
         require_location(storeroom_id, field="storeroom_id", storeroom=True)
+        for index, line in enumerate(lines):
+            require_item(line.item_id, field=f"lines-{index}-item_id")
+        # Balance rows locked in the one order every service uses, so two receipts never deadlock.
+        lock_levels((storeroom_id, line.item_id) for line in lines)
         record = create_record(
             RecordKind.PURCHASE,
             occurred_at=occurred_at,
@@ -106,7 +113,6 @@ def record_purchase(
         )
         session.flush()
         for index, line in enumerate(lines):
-            require_item(line.item_id, field=f"lines-{index}-item_id")
             session.add(
                 PurchaseLine(
                     purchase_id=record.id,

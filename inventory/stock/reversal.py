@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from inventory.core.checks import check_occurred_at
 from inventory.core.db import db
 from inventory.stock.errors import InsufficientStock, NotReversible, UnknownRecord
-from inventory.stock.ledger import RecordResult, create_record, move, run_service
+from inventory.stock.ledger import RecordResult, create_record, lock_levels, move, run_service
 from inventory.stock.models import MovementKind, RecordKind, StockMovement, StockRecord
 
 
@@ -53,6 +53,13 @@ def reverse_record(
         )
         if not movements:
             raise NotReversible(record_id, "nothing_to_reverse")
+        # Balance rows locked in the one order every service uses, so a reversal never deadlocks.
+        lock_levels(
+            (place, movement.item_id)
+            for movement in movements
+            for place in (movement.from_location_id, movement.to_location_id)
+            if place is not None
+        )
         try:
             record = create_record(
                 RecordKind.REVERSAL,

@@ -186,3 +186,74 @@ def test_an_admin_issues_a_token_shown_once_and_can_revoke_it(client, auth, make
     token_id = api_tokens.tokens_of(volunteer.id)[0].id
     client.post(f"/admin/users/{volunteer.id}/tokens/{token_id}/revoke")
     assert api_tokens.user_for_token(secret) is None
+
+
+def form_visit(storeroom, key, **overrides):
+    return {
+        "counted": "0",
+        "added": "3",
+        "note": "",
+        "storeroom_id": str(storeroom.id),
+        "idempotency_key": key,
+        "occurred_at": "",
+        **overrides,
+    }
+
+
+def visits_recorded():
+    db.session.rollback()
+    return db.session.scalars(sa.select(RestockVisit.id)).all()
+
+
+def test_a_visit_sent_by_the_form_and_then_by_the_api_with_one_key_is_recorded_once(
+    client, auth, packages, storeroom, point
+):
+    """The form names the storeroom, the API leaves it to the default: still one visit."""
+    packages(10)
+    user = auth.login_as("volunteer")
+    key = uuid.uuid4().hex
+    by_form = client.post(f"/l/{point.code}/visit", data=form_visit(storeroom, key))
+    assert by_form.status_code == 302
+    by_api = client.post(
+        "/api/v1/visits",
+        json=visit(point, idempotency_key=key),
+        headers=bearer(api_tokens.issue_token(user.id, "phone")),
+    )
+    assert by_api.status_code == 200, by_api.get_json()
+    assert visits_recorded() == [by_api.get_json()["visit_id"]]
+    assert by_form.headers["Location"].endswith(f"/visits/{by_api.get_json()['visit_id']}")
+
+
+def test_a_visit_sent_by_the_api_and_then_by_the_form_with_one_key_is_recorded_once(
+    client, auth, packages, storeroom, point
+):
+    packages(10)
+    user = auth.login_as("volunteer")
+    key = uuid.uuid4().hex
+    by_api = client.post(
+        "/api/v1/visits",
+        json=visit(point, idempotency_key=key),
+        headers=bearer(api_tokens.issue_token(user.id, "phone")),
+    )
+    assert by_api.status_code == 201
+    by_form = client.post(f"/l/{point.code}/visit", data=form_visit(storeroom, key))
+    assert by_form.status_code == 302
+    assert by_form.headers["Location"].endswith(f"/visits/{by_api.get_json()['visit_id']}")
+    assert visits_recorded() == [by_api.get_json()["visit_id"]]
+
+
+@pytest.mark.parametrize("change", [{"counted": 1}, {"added": 2}])
+def test_another_visit_under_the_same_key_from_the_other_route_is_refused_with_409(
+    client, auth, packages, storeroom, point, change
+):
+    packages(10)
+    user = auth.login_as("volunteer")
+    key = uuid.uuid4().hex
+    assert client.post(f"/l/{point.code}/visit", data=form_visit(storeroom, key)).status_code == 302
+    other = client.post(
+        "/api/v1/visits",
+        json=visit(point, idempotency_key=key, **change),
+        headers=bearer(api_tokens.issue_token(user.id, "phone")),
+    )
+    assert other.status_code == 409
+    assert len(visits_recorded()) == 1

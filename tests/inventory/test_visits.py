@@ -183,3 +183,78 @@ def test_the_round_plan_expects_what_people_took_since_the_last_visit(packages, 
     assert row.predicted_now == pytest.approx(5)  # ten days at half a package a day since
     assert row.to_bring == 5
     assert row.days_left is not None and 8 < row.days_left < 12
+
+
+def test_the_fingerprint_is_of_the_visit_as_recorded_not_of_how_it_was_sent(
+    packages, storeroom, point, make_location
+):
+    """The default storeroom named or left out, one moment written in two offsets: one visit."""
+    from datetime import UTC, timezone
+
+    packages(10)
+    same, moment = key(), utcnow().replace(microsecond=0) - timedelta(hours=1)
+    first = visits.record_visit(
+        point.id, counted=0, added=2, storeroom_id=storeroom.id, occurred_at=moment, idempotency_key=same
+    )
+    in_tokyo = moment.replace(tzinfo=UTC).astimezone(timezone(timedelta(hours=9)))
+    again = visits.record_visit(
+        point.id, counted=0, added=2, flags=(), note="  ", occurred_at=in_tokyo, idempotency_key=same
+    )
+    assert again.replayed and again.visit_id == first.visit_id
+    # Another storeroom than the default is another visit.
+    other = make_location("storeroom", "第二倉庫")
+    with pytest.raises(IdempotencyConflict):
+        visits.record_visit(
+            point.id, counted=0, added=2, storeroom_id=other.id, occurred_at=moment, idempotency_key=same
+        )
+    with pytest.raises(IdempotencyConflict):
+        visits.record_visit(point.id, counted=0, added=2, idempotency_key=same)  # no time: another visit
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 1
+
+
+def test_visits_racing_a_transfer_between_the_same_places_all_get_through_and_balance(
+    app, packages, items, storeroom, point
+):
+    """A visit locks the point and the storeroom; so does a transfer: in one order, never a deadlock."""
+    from inventory.stock import operations
+
+    packages(20)
+    barrier, errors = threading.Barrier(6), []
+
+    def act(index):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                if index % 2:
+                    visits.record_visit(point.id, counted=0, added=1, idempotency_key=key())
+                else:
+                    operations.transfer_stock(
+                        storeroom.id, point.id, [(items.package, 1)], idempotency_key=key()
+                    )
+            except Exception as error:
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=act, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 3
+    assert stock_of(storeroom.id, items.package) == 14
+    assert verify_balances() == []
+
+
+def test_the_form_shows_the_last_visit_that_stands_not_a_reversed_one(packages, point):
+    from inventory.stock.reversal import reverse_record
+
+    packages(30)
+    earlier = utcnow() - timedelta(days=3)
+    visits.record_visit(point.id, counted=0, added=10, occurred_at=earlier, idempotency_key=key())
+    mistaken = visits.record_visit(point.id, counted=9, added=1, idempotency_key=key())
+    reverse_record(mistaken.record_id, idempotency_key=key())
+    last = visits.last_visit(point.id)
+    assert last is not None and last.counted == 0 and last.added == 10
