@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from inventory.core.checks import MAX_ROW_ID
 from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH
 from inventory.rounds.visits import FLAGS, MAX_PACKAGES_AT_A_LOCATION
 
@@ -200,6 +201,8 @@ def openapi_document() -> dict:
                         "flags": {"type": "array", "items": {"type": "string", "enum": list(FLAGS)}},
                         "note": {"type": "string", "maxLength": 500},
                         "occurred_at": {"type": "string", "format": "date-time"},
+                        # The location's default storeroom when left out.
+                        "storeroom_id": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
                         "idempotency_key": {
                             "type": "string",
                             "minLength": MIN_KEY_LENGTH,

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, request
 from flask_login import current_user
 
 from inventory.accounts import api_tokens
+from inventory.core.checks import MAX_ROW_ID, is_row_id
 from inventory.core.errors import DomainError, IdempotencyConflict
 from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH
 from inventory.rounds import visits
@@ -166,6 +167,9 @@ def create_visit():
     note = body.get("note", "")
     if not isinstance(note, str):
         errors["note"] = "must be a string"
+    storeroom_id = body.get("storeroom_id")
+    if storeroom_id is not None and not (is_row_id(storeroom_id) and 0 < storeroom_id <= MAX_ROW_ID):
+        errors["storeroom_id"] = "must be the id of a storeroom"
     occurred_at = None
     if body.get("occurred_at") is not None:
         try:
@@ -182,6 +186,7 @@ def create_visit():
             flags=flags,
             note=note,
             occurred_at=occurred_at,
+            storeroom_id=storeroom_id,
             recorded_by=current_user.id,
             idempotency_key=key,
         )

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -17,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from inventory.core.clock import utcnow
 from inventory.core.db import db
@@ -136,6 +138,26 @@ def plan():
     return render_template(
         "rounds/plan.html", rows=rows, chosen=chosen, carry=rounds.carry_list(rows, chosen), now=utcnow()
     )
+
+
+@bp.route("/rounds/outbox")
+@round_roles
+def outbox():
+    """The visits kept on this phone: drawn by static/offline.js from the phone's own storage."""
+    return render_template("rounds/outbox.html")
+
+
+@bp.route("/rounds/csrf-token")
+@round_roles
+def csrf_token():
+    """A CSRF token for this login session, fetched fresh by the phone before it sends its outbox.
+
+    Signed out, this answers with the redirect to sign in (the phone does not follow it), so a
+    saved visit waits for the volunteer to sign in again instead of being sent into a login page.
+    """
+    response = jsonify(csrf_token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/sw.js")

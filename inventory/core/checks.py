@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 from inventory.core.clock import local_today, start_of_day_utc, utcnow
 from inventory.core.errors import InvalidDate, InvalidQuantity, InvalidValue
 
+# The largest id a row can have on both databases (PostgreSQL's integer): bigger ones are not ids.
+MAX_ROW_ID = 2**31 - 1
+
 
 def is_row_id(value) -> bool:
     """Whether a value can be a row's id: an int, not a bool (forged ids of any shape are not)."""

@@ -257,3 +257,33 @@ def test_another_visit_under_the_same_key_from_the_other_route_is_refused_with_4
     )
     assert other.status_code == 409
     assert len(visits_recorded()) == 1
+
+
+def test_a_visit_names_the_storeroom_it_took_packages_from(
+    client, token, items, make_location, donate, point
+):
+    from inventory.stock import operations
+    from inventory.stock.ledger import stock_of
+
+    annex = make_location("storeroom", "別館倉庫")
+    for item in (items.pack, items.leaflet):
+        donate(5, item=item, location=annex)
+    operations.assemble_packages(annex.id, items.package, 5, idempotency_key=None)
+    response = client.post(
+        "/api/v1/visits", json=visit(point, added=3, storeroom_id=annex.id), headers=bearer(token)
+    )
+    assert response.status_code == 201, response.get_json()
+    assert stock_of(annex.id, items.package) == 2
+
+
+@pytest.mark.parametrize("storeroom_id", [0, -1, True, "1", 1.5, 2**63, 2**31])
+def test_a_storeroom_id_that_cannot_be_one_is_refused_with_422_and_nothing_written(
+    client, token, packages, point, storeroom_id
+):
+    packages(5)
+    response = client.post(
+        "/api/v1/visits", json=visit(point, storeroom_id=storeroom_id), headers=bearer(token)
+    )
+    assert response.status_code == 422
+    assert "storeroom_id" in response.get_json()["error"]["fields"]
+    assert visits_recorded() == []

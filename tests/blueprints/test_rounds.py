@@ -164,3 +164,40 @@ def test_without_any_package_item_the_form_still_shows_and_a_visit_is_refused_cl
     response = client.post(f"/l/{point.code}/visit", data=visit_form(storeroom, added="0"))
     assert response.status_code == 422 and 'class="error"' in response.get_data(as_text=True)
     assert ledger_counts() == before
+
+
+def test_the_phone_fetches_a_fresh_csrf_token_that_the_visits_api_accepts(
+    database_url, make_user, packages, point
+):
+    from tests.conftest import PASSWORD, make_app
+
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    user = make_user("volunteer")
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"login": user.username, "password": PASSWORD, "csrf_token": token})
+    packages(5)
+    response = client.get("/rounds/csrf-token")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    fresh = response.get_json()["csrf_token"]
+    body = {"location_code": point.code, "counted": 0, "added": 2, "idempotency_key": uuid.uuid4().hex}
+    assert client.post("/api/v1/visits", json=body).status_code == 400
+    assert client.post("/api/v1/visits", json=body, headers={"X-CSRFToken": fresh}).status_code == 201
+    assert client.post("/api/v1/visits", json=body, headers={"X-CSRFToken": fresh}).status_code == 200
+    assert visit_count() == 1
+
+
+def test_signed_out_the_csrf_token_and_outbox_answer_with_a_redirect_to_sign_in(client):
+    for path in ("/rounds/csrf-token", "/rounds/outbox"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_outbox_page_and_the_unsent_badge_are_there_for_a_signed_in_volunteer(client, auth, point):
+    auth.login_as("volunteer")
+    page = client.get("/rounds/outbox").get_data(as_text=True)
+    assert 'id="outbox-attention"' in page and 'id="outbox-queued"' in page
+    restock = client.get(f"/l/{point.code}").get_data(as_text=True)
+    assert 'id="outbox-badge"' in restock and 'data-csrf-url="/rounds/csrf-token"' in restock
+    assert f'data-location-code="{point.code}"' in restock and 'aria-live="polite"' in restock

@@ -46,8 +46,11 @@ def test_a_visit_saved_offline_is_sent_once_when_the_phone_is_back_online(
     phone.context.set_offline(True)
     phone.get_by_label("残っていた数（数えた数）").fill("４")  # full-width, as a phone keyboard may type
     phone.get_by_label("補充した数").fill("6")
-    phone.get_by_role("button", name="記録する").click()
+    asked = []
+    phone.once("dialog", lambda dialog: asked.append(dialog.message) or dialog.accept())
+    phone.get_by_role("button", name="記録する").click()  # the visit a minute ago: asked first
     phone.get_by_text("このスマートフォンに保存しました").wait_for()
+    assert len(asked) == 1
     phone.screenshot(path=str(tmp_path / "restock-offline-390.png"), full_page=True)
     assert visit_count() == 1
 
