@@ -70,12 +70,19 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """End this login session on the server and forget the cookie."""
+    """End this login session on the server and forget the cookie.
+
+    A shared phone must keep no page of this user: the browser drops its HTTP cache
+    (Clear-Site-Data), and the service worker deletes its own caches when it sees this POST.
+    Not "storage": that would also wipe visits still waiting in the phone's offline outbox.
+    """
     accounts.logout(current_user.session_token)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

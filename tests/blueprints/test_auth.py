@@ -84,6 +84,14 @@ def test_logout_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(
     assert thief.get("/").status_code == 302
 
 
+def test_logout_clears_the_browser_cache_but_not_the_offline_outbox(auth):
+    auth.login_as("volunteer")
+    response = auth.logout()
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # "cache" only: "storage" would also wipe visits waiting in localStorage (see e2e tests).
+    assert response.headers["Clear-Site-Data"] == '"cache"'
+
+
 def test_password_change_ends_other_sessions_but_keeps_this_one(app, auth, client, make_user):
     make_user("volunteer", username="keiko")
     other_phone = app.test_client()
