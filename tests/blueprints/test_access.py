@@ -42,6 +42,8 @@ ACCESS = {
     "rounds.record_visit": {"admin", "staff", "volunteer"},
     "rounds.visit_done": {"admin", "staff", "volunteer"},
     "rounds.plan": {"admin", "staff", "volunteer"},
+    "rounds.outbox": {"admin", "staff", "volunteer"},
+    "rounds.csrf_token": {"admin", "staff", "volunteer"},
     "rounds.service_worker": PUBLIC,
     "public.support": PUBLIC,
     # stock.* (ledger pages)
