@@ -45,6 +45,11 @@ def message_for(error: DomainError) -> str:
     if isinstance(error, InvalidDate):
         if error.reason == "future":
             return _("The date cannot be in the future.")
+        if error.reason == "visit_too_old":
+            return _(
+                "This visit is dated more than 30 days ago. Check the date and time on the phone, "
+                "or ask the office to record it."
+            )
         return _("Enter a valid date.")
     if isinstance(error, NoLines):
         return _("Add at least one item with a quantity.")

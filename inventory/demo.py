@@ -136,6 +136,7 @@ def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 
                 added=max(point.target_level - left, 0),
                 storeroom_id=storeroom.id,
                 occurred_at=visited_at,
+                max_age=None,  # a year of rounds, recorded today
                 note=DEMO_NOTE,
                 **common,
             )

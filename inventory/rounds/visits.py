@@ -9,7 +9,7 @@ does not stop the count from being recorded: the shortfall is kept on the visit 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -20,8 +20,9 @@ from inventory.core.checks import (
     clean_note,
     is_row_id,
 )
+from inventory.core.clock import utcnow
 from inventory.core.db import db
-from inventory.core.errors import InvalidValue
+from inventory.core.errors import InvalidDate, InvalidValue
 from inventory.rounds.errors import NoPlacementItem
 from inventory.rounds.models import RestockVisit
 from inventory.stock.catalog import require_location
@@ -45,6 +46,8 @@ from inventory.stock.models import (
 
 # More packages than this at one dispenser is a typing mistake, not a count.
 MAX_PACKAGES_AT_A_LOCATION = 1000
+# How long ago a visit may have happened when it is recorded: an offline phone replays within days.
+MAX_VISIT_AGE = timedelta(days=30)
 FLAGS = ("dispenser_broken", "leaflets_missing", "location_closed", "other")
 # Built once: the restock form runs these on every scan by a volunteer.
 _PLACEMENT_ITEM = (
@@ -143,6 +146,7 @@ def record_visit(
     note: str = "",
     storeroom_id: int | None = None,
     occurred_at: datetime | None = None,
+    max_age: timedelta | None = MAX_VISIT_AGE,
     recorded_by: int | None = None,
     idempotency_key: str | None,
 ) -> VisitResult:
@@ -156,6 +160,11 @@ def record_visit(
     flag_text = _check_flags(flags)
     note = clean_note(note)
     when = check_occurred_at(occurred_at)
+    if max_age is not None and when < utcnow() - max_age:
+        # A phone's clock set months back, or a visit kept on a phone for weeks: refused with a
+        # message on the phone (its outbox keeps it under "needs attention"), never booked silently
+        # on a day far from the truth. Records of older rounds (demo data) pass max_age=None.
+        raise InvalidDate(occurred_at, field="occurred_at", reason="visit_too_old")
     place: dict[str, sa.Row | None] = {}  # the location as the fingerprint read it, for the work
 
     def payload() -> dict:

@@ -287,3 +287,17 @@ def test_a_storeroom_id_that_cannot_be_one_is_refused_with_422_and_nothing_writt
     assert response.status_code == 422
     assert "storeroom_id" in response.get_json()["error"]["fields"]
     assert visits_recorded() == []
+
+
+def test_a_phone_whose_clock_is_a_year_behind_gets_a_clear_422_and_nothing_is_written(
+    client, token, packages, point
+):
+    packages(5)
+    response = client.post(
+        "/api/v1/visits",
+        json=visit(point, occurred_at="2025-12-01T09:00:00+09:00"),
+        headers={**bearer(token), "Accept-Language": "ja"},
+    )
+    assert response.status_code == 422
+    assert "30日以上前" in response.get_json()["error"]["fields"]["occurred_at"]
+    assert visits_recorded() == []

@@ -6,6 +6,8 @@ browser, server errors, a refused key, a damaged entry and two tabs sending at o
 
 import json
 import threading
+from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -288,12 +290,13 @@ def test_a_visit_queued_by_the_earlier_version_of_the_phone_page_is_sent_once(
 ):
     sign_in(phone, server, point.code)
     stale = "stale-token-from-a-page-of-last-week"
+    yesterday = (utcnow() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     old_entry = {
         "url": f"{server}/l/{point.code}/visit",
         "key": "legacy-visit-key-0001",
-        "savedAt": "2026-12-01T09:00:00Z",
+        "savedAt": yesterday,
         "body": f"csrf_token={stale}&idempotency_key=legacy-visit-key-0001"
-        f"&occurred_at=2026-12-01T09%3A00%3A00Z&counted=%EF%BC%94&added=6&note=&storeroom_id={storeroom.id}",
+        f"&occurred_at={quote(yesterday)}&counted=%EF%BC%94&added=6&note=&storeroom_id={storeroom.id}",
     }
     phone.evaluate(
         "(value) => localStorage.setItem('tsunagari.pending-visits', value)", json.dumps([old_entry])

@@ -175,8 +175,8 @@ def test_signing_out_deletes_the_cached_round_but_keeps_the_outbox(server, phone
         "added": 2,
         "flags": [],
         "note": "",
-        "occurred_at": "2026-12-01T09:00:00Z",
-        "saved_at": "2026-12-01T09:00:00Z",
+        "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "state": "attention",
     }
     store = outbox_key()

@@ -19,7 +19,7 @@ def now():
 
 def visit(location, at, *, counted, added):
     return visits.record_visit(
-        location.id, counted=counted, added=added, occurred_at=at, idempotency_key=None
+        location.id, counted=counted, added=added, occurred_at=at, max_age=None, idempotency_key=None
     )
 
 

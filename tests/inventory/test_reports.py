@@ -89,8 +89,12 @@ def build_year(items, storeroom, make_location):
     place(junior, 10, at_jst(2025, 6, 1))
     wrong = place(hall, 5, at_jst(2025, 6, 2))
     reversal.reverse_record(wrong.record_id, occurred_at=at_jst(2025, 6, 3), idempotency_key=None)
-    visits.record_visit(hall.id, counted=12, added=0, occurred_at=at_jst(2025, 5, 10), idempotency_key=None)
-    visits.record_visit(school.id, counted=10, added=0, occurred_at=at_jst(2025, 6, 10), idempotency_key=None)
+    visits.record_visit(
+        hall.id, counted=12, added=0, max_age=None, occurred_at=at_jst(2025, 5, 10), idempotency_key=None
+    )
+    visits.record_visit(
+        school.id, counted=10, added=0, max_age=None, occurred_at=at_jst(2025, 6, 10), idempotency_key=None
+    )
     operations.transfer_stock(
         hall.id, room, [(items.package, 3)], occurred_at=at_jst(2025, 8, 1), idempotency_key=None
     )

@@ -48,10 +48,20 @@ def test_an_item_that_does_not_move_has_no_days_of_cover_and_no_cover_warning(it
 def test_a_location_predicted_to_run_out_is_due_with_its_empty_date(items, storeroom, point, donate, now):
     donate(50, item=items.package, on=local_today() - timedelta(days=100))
     visits.record_visit(
-        point.id, counted=0, added=40, occurred_at=now - timedelta(days=50), idempotency_key=None
+        point.id,
+        counted=0,
+        added=40,
+        occurred_at=now - timedelta(days=50),
+        max_age=None,
+        idempotency_key=None,
     )
     visits.record_visit(
-        point.id, counted=28, added=0, occurred_at=now - timedelta(days=20), idempotency_key=None
+        point.id,
+        counted=28,
+        added=0,
+        max_age=None,
+        occurred_at=now - timedelta(days=20),
+        idempotency_key=None,
     )
     due = dashboard.due_locations(now)
     assert [row.location_id for row in due] == [point.id]
@@ -90,10 +100,15 @@ def test_the_dashboard_counts_this_fiscal_year_and_the_last_12_months(items, sto
 def test_a_location_report_shows_consumption_per_day_by_month_and_scans(items, storeroom, point, donate, now):
     donate(50, item=items.package, on=local_today() - timedelta(days=100))
     visits.record_visit(
-        point.id, counted=0, added=20, occurred_at=now - timedelta(days=3), idempotency_key=None
+        point.id, counted=0, added=20, max_age=None, occurred_at=now - timedelta(days=3), idempotency_key=None
     )
     visits.record_visit(
-        point.id, counted=11, added=0, occurred_at=now - timedelta(hours=1), idempotency_key=None
+        point.id,
+        counted=11,
+        added=0,
+        max_age=None,
+        occurred_at=now - timedelta(hours=1),
+        idempotency_key=None,
     )
     scans.count_scan(point.id)
     scans.count_scan(point.id)

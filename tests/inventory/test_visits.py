@@ -258,3 +258,17 @@ def test_the_form_shows_the_last_visit_that_stands_not_a_reversed_one(packages, 
     reverse_record(mistaken.record_id, idempotency_key=key())
     last = visits.last_visit(point.id)
     assert last is not None and last.counted == 0 and last.added == 10
+
+
+def test_a_visit_dated_more_than_30_days_back_is_refused_as_a_wrong_phone_clock(packages, point):
+    packages(10)
+    a_year_back = utcnow() - timedelta(days=365)
+    with pytest.raises(InvalidDate) as refused:
+        visits.record_visit(point.id, counted=0, added=2, occurred_at=a_year_back, idempotency_key=key())
+    assert refused.value.reason == "visit_too_old" and refused.value.field == "occurred_at"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 0
+    # A replay a few days late keeps its own time.
+    late = visits.record_visit(
+        point.id, counted=0, added=2, occurred_at=utcnow() - timedelta(days=6), idempotency_key=key()
+    )
+    assert late.visit_id
