@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
-from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -16,33 +15,6 @@ from inventory.settings.models import FiscalTarget, OrganisationSettings
 TARGET_METRICS = ("packs_placed", "packs_sent", "placement_locations", "support_page_scans")
 
 
-class SettingValues(TypedDict):
-    """Every setting by name, as `Settings` and the settings row take them."""
-
-    org_name: str
-    consultation_phone: str
-    hours: str
-    line_contact: str
-    email_contact: str
-    cafe_text: str
-    public_base_url: str
-    sender_name: str
-    pads_per_pack: int
-    retention_days: int
-
-
-DEFAULTS: SettingValues = {
-    "org_name": "つながりパック",
-    "consultation_phone": "0157-57-3190",
-    "hours": "平日 9:00〜17:30",
-    "line_contact": "",
-    "email_contact": "",
-    "cafe_text": "",
-    "public_base_url": "",
-    "sender_name": "",
-    "pads_per_pack": 20,
-    "retention_days": 30,
-}
 LIMITS = {"pads_per_pack": (1, 1000), "retention_days": (1, 3650)}
 
 
@@ -62,6 +34,18 @@ class Settings:
     retention_days: int
 
 
+DEFAULTS = Settings(
+    org_name="つながりパック",
+    consultation_phone="0157-57-3190",
+    hours="平日 9:00〜17:30",
+    line_contact="",
+    email_contact="",
+    cafe_text="",
+    public_base_url="",
+    sender_name="",
+    pads_per_pack=20,
+    retention_days=30,
+)
 SETTING_NAMES = tuple(f.name for f in fields(Settings))
 
 
@@ -73,7 +57,7 @@ def get_settings() -> Settings:
     """Return the current settings (the defaults until an admin saves them)."""
     row = _row()
     if row is None:
-        return Settings(**DEFAULTS)
+        return DEFAULTS
     return Settings(**{name: getattr(row, name) for name in SETTING_NAMES})
 
 
@@ -88,7 +72,7 @@ def update_settings(**values) -> Settings:
     with unit_of_work() as session:
         row = _row()
         if row is None:
-            row = OrganisationSettings(**DEFAULTS)
+            row = OrganisationSettings(**asdict(DEFAULTS))
             session.add(row)
         for name, value in values.items():
             setattr(row, name, value.strip() if isinstance(value, str) else value)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from inventory.core.checks import check_choice, check_text, occurred_at_from_date
 from inventory.stock.catalog import require_item, require_location
-from inventory.stock.ledger import RecordResult, create_record, lock_levels, move, run_service
+from inventory.stock.ledger import (
+    RecordHeader,
+    RecordResult,
+    create_record,
+    lock_levels,
+    move,
+    run_service,
+)
 from inventory.stock.lines import check_lines, check_purchase_lines
 from inventory.stock.models import (
     Donation,
@@ -17,6 +24,20 @@ from inventory.stock.models import (
     PurchaseLine,
     RecordKind,
 )
+
+
+def _open_receipt(
+    kind: str, storeroom_id: int, lines, occurred_at: datetime, recorded_by: int | None, note: str
+) -> RecordHeader:
+    """Check the storeroom and the items, lock their balances, and write the receipt's record."""
+    require_location(storeroom_id, field="storeroom_id", storeroom=True)
+    for index, line in enumerate(lines):
+        require_item(line.item_id, field=f"lines-{index}-item_id")
+    # Balance rows locked in the one order every service uses, so two receipts never deadlock.
+    lock_levels((storeroom_id, line.item_id) for line in lines)
+    return create_record(
+        kind, occurred_at=occurred_at, recorded_by=recorded_by, location_id=storeroom_id, note=note
+    )
 
 
 def receive_donation(
@@ -40,18 +61,7 @@ def receive_donation(
     )
 
     def work(session):
-        require_location(storeroom_id, field="storeroom_id", storeroom=True)
-        for index, line in enumerate(lines):
-            require_item(line.item_id, field=f"lines-{index}-item_id")
-        # Balance rows locked in the one order every service uses, so two receipts never deadlock.
-        lock_levels((storeroom_id, line.item_id) for line in lines)
-        record = create_record(
-            RecordKind.DONATION,
-            occurred_at=occurred_at,
-            recorded_by=recorded_by,
-            location_id=storeroom_id,
-            note=note,
-        )
+        record = _open_receipt(RecordKind.DONATION, storeroom_id, lines, occurred_at, recorded_by, note)
         session.add(Donation(record_id=record.id, donor_name=donor_name, donor_kind=donor_kind))
         for index, line in enumerate(lines):
             move(
@@ -96,18 +106,7 @@ def record_purchase(
     )
 
     def work(session):
-        require_location(storeroom_id, field="storeroom_id", storeroom=True)
-        for index, line in enumerate(lines):
-            require_item(line.item_id, field=f"lines-{index}-item_id")
-        # Balance rows locked in the one order every service uses, so two receipts never deadlock.
-        lock_levels((storeroom_id, line.item_id) for line in lines)
-        record = create_record(
-            RecordKind.PURCHASE,
-            occurred_at=occurred_at,
-            recorded_by=recorded_by,
-            location_id=storeroom_id,
-            note=note,
-        )
+        record = _open_receipt(RecordKind.PURCHASE, storeroom_id, lines, occurred_at, recorded_by, note)
         session.add(
             Purchase(record_id=record.id, vendor=vendor, funding=funding, receipt_number=receipt_number)
         )
