@@ -11,9 +11,9 @@
      The offline outbox lives in localStorage and is not touched.
    A cached page's CSRF token may be stale; the outbox replays with a fresh one. */
 var CACHE = "tsunagari-v2";
-var SHELL = ["/static/style.css", "/static/offline.js", "/static/restock.js", "/rounds/outbox"];
 var PLAN = "/rounds";
 var OUTBOX = "/rounds/outbox"; // the visits waiting on this phone: worth opening without signal
+var SHELL = ["/static/style.css", "/static/offline.js", "/static/restock.js", OUTBOX];
 var SLOW_MS = 8000; // weak signal: after this long a cached copy is shown instead of waiting
 var MAX_PAGES = 300;
 var LOCATION_PATH = /^\/l\/([^\/]+)$/i;
