@@ -11,10 +11,20 @@ named values (e.g. `maximum`) for the caller to translate.
     png = render_preview(label, count=40, layout="12up", skip=3, dpi=100, page=1)
 """
 
+from .drawing import TextLoss
 from .errors import CountOutOfRange, FontNotFound, LabelError, LayoutError, TextError, UrlError
 from .fonts import PACKAGE_NAME, SETTING_NAME, load_font
-from .jobs import MAX_DPI, MAX_LABELS, MIN_DPI, check_dpi, check_page, plan_calibration, plan_job, resolve
-from .layouts import LABEL_SHEETS, LAYOUTS, Rect, SheetLayout, custom_layout, get_layout
+from .jobs import (
+    MAX_DPI,
+    MAX_LABELS,
+    MIN_DPI,
+    check_dpi,
+    check_page,
+    plan_calibration,
+    plan_job,
+    resolve,
+)
+from .layouts import LABEL_SHEETS, LAYOUTS, PRINTER_MARGIN_MM, Rect, SheetLayout, custom_layout, get_layout
 from .pdf import render_plan_pdf
 from .preview import png_bytes, render_page_image
 from .products import AddressLabel, LeafletCard, LocationPlacard, PackageLabel, PackingSlip
@@ -27,6 +37,7 @@ __all__ = [
     "MAX_LABELS",
     "MIN_DPI",
     "PACKAGE_NAME",
+    "PRINTER_MARGIN_MM",
     "SETTING_NAME",
     "AddressLabel",
     "CountOutOfRange",
@@ -40,6 +51,7 @@ __all__ = [
     "Rect",
     "SheetLayout",
     "TextError",
+    "TextLoss",
     "UrlError",
     "calibration_pdf",
     "calibration_preview",
@@ -50,6 +62,7 @@ __all__ = [
     "page_count",
     "render_pdf",
     "render_preview",
+    "text_losses",
 ]
 
 
@@ -74,6 +87,17 @@ def render_preview(
     index = check_page(page, sheet.pages_needed(total, skip))
     plan = plan_job(content, count=count, layout=layout, skip=skip, offset_mm=offset_mm, font_path=font_path)
     return png_bytes(render_page_image(plan, index, dpi), dpi)
+
+
+def text_losses(content, *, count=1, layout=None, skip=0, offset_mm=(0.0, 0.0), font_path=None):
+    """The TextLoss of every field that would not print as given in this job; () when all prints.
+
+    Takes the same arguments as render_pdf and raises the same errors: show the losses as a
+    warning beside the preview, since dropped emoji, 〓 and cut text are easy to miss.
+    """
+    return plan_job(
+        content, count=count, layout=layout, skip=skip, offset_mm=offset_mm, font_path=font_path
+    ).losses
 
 
 def calibration_pdf(layout, *, offset_mm=(0.0, 0.0), font_path=None):

@@ -80,11 +80,36 @@ class FrameMark:
 
 
 @dataclass(frozen=True)
+class TextLoss:
+    """Text of a product field that did not print as given, for the caller to warn about.
+
+    kind "dropped": characters left out (emoji the font lacks, zero-width and control
+    characters); "replaced": characters the font lacks, printed as 〓; "cut": the text was
+    shortened with … to fit the label.
+    """
+
+    field: str
+    kind: str
+    characters: str = ""
+
+
+@dataclass(frozen=True)
 class Artwork:
     """Everything drawn in one cell, positioned relative to the cell's top-left corner."""
 
     marks: tuple
     text_area_boxes: tuple = ()  # the areas text was fitted into (for checks and tests)
+    losses: tuple = ()  # TextLoss for every field that did not print as given
+
+    def moved(self, dx, dy):
+        """Return the artwork with every mark and area shifted by (dx, dy)."""
+        if not dx and not dy:
+            return self
+        return Artwork(
+            tuple(mark.moved(dx, dy) for mark in self.marks),
+            tuple(area.moved(dx, dy) for area in self.text_area_boxes),
+            self.losses,
+        )
 
     def characters(self):
         """All characters used by the text marks (for the font subset)."""

@@ -107,28 +107,37 @@ class LoadedFont:
         return sum(self.advance_em(character) for character in text)
 
     def clean_text(self, text):
-        """Return text the font can draw, never tofu and never an exception.
+        """Return text the font can draw, never tofu and never an exception (see clean_text_losses)."""
+        return self.clean_text_losses(text)[0]
+
+    def clean_text_losses(self, text):
+        """Return (clean text, characters dropped, characters replaced by 〓).
 
         Control and format characters are removed, line breaks become spaces, emoji and
         symbols the font lacks are dropped, other missing characters become one 〓 per run,
-        and runs of spaces collapse to one.
+        and runs of spaces collapse to one. What was dropped or replaced is returned so the
+        caller can warn: a placard whose title was one emoji would otherwise print blank.
         """
         output = []
+        dropped, replaced = [], []
         for character in unicodedata.normalize("NFC", text):
             category = unicodedata.category(character)
             if character in _LINE_BREAKS or (category == "Zs" and not self.has_glyph(character)):
                 output.append(" ")
             elif category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-                continue
+                dropped.append(character)
             elif self.has_glyph(character):
                 output.append(character)
             elif category[0] in "MS":
                 # Emoji, variation selectors, skin-tone modifiers, combining marks: decoration
-                # whose loss does not change what the text says.
-                continue
-            elif self.placeholder and (not output or output[-1] != self.placeholder):
-                output.append(self.placeholder)
-        return " ".join(part for part in "".join(output).split(" ") if part)
+                # whose loss does not change what the text says (but is still reported).
+                dropped.append(character)
+            else:
+                replaced.append(character)
+                if self.placeholder and (not output or output[-1] != self.placeholder):
+                    output.append(self.placeholder)
+        clean = " ".join(part for part in "".join(output).split(" ") if part)
+        return clean, "".join(dropped), "".join(replaced)
 
     def pil_font(self, size_px):
         """Return a Pillow font of this face at a pixel size (cached)."""

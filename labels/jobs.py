@@ -6,7 +6,7 @@ from .compose import calibration_cell, compose
 from .drawing import crop_marks
 from .errors import CountOutOfRange, LayoutError, TextError
 from .fonts import load_font
-from .layouts import check_offset, get_layout
+from .layouts import LABEL_SHEETS, LAYOUTS, check_offset, get_layout
 from .products import PRODUCTS
 
 MAX_LABELS = 2000
@@ -35,8 +35,15 @@ class Plan:
         """All characters printed anywhere in the job."""
         # By identity: a job repeats the same few artworks, and hashing one means hashing
         # every module of its QR.
-        seen = {id(artwork): artwork for page in self.pages for _, artwork in page.placements}
-        return "".join(artwork.characters() for artwork in seen.values())
+        return "".join(artwork.characters() for artwork in self._artworks())
+
+    def _artworks(self):
+        return {id(artwork): artwork for page in self.pages for _, artwork in page.placements}.values()
+
+    @property
+    def losses(self):
+        """Every TextLoss of the job, each once: text that did not print as given."""
+        return tuple(dict.fromkeys(loss for artwork in self._artworks() for loss in artwork.losses))
 
 
 def _items(content):
@@ -127,14 +134,14 @@ def plan_job(content, *, count=1, layout=None, skip=0, offset_mm=(0.0, 0.0), fon
     """Validate a job and place every label; raises only LabelError subclasses."""
     items, _, sheet, offset = resolve(content, count, layout, skip, offset_mm)
     font = load_font(font_path)
-    artworks = [compose(item, sheet.label_width_mm, sheet.label_height_mm, font) for item in items]
     cells = sheet.cells(offset)
     pages = []
     placements = []
     position = skip
-    for artwork in artworks:
+    for item in items:
         for _ in range(count):
-            placements.append((cells[position % sheet.per_page], artwork))
+            cell = cells[position % sheet.per_page]
+            placements.append((cell, _compose(item, sheet, cell, font)))
             position += 1
             if position % sheet.per_page == 0:
                 pages.append(placements)
@@ -142,6 +149,37 @@ def plan_job(content, *, count=1, layout=None, skip=0, offset_mm=(0.0, 0.0), fon
     if placements:
         pages.append(placements)
     return Plan(sheet, font, tuple(_page(sheet, page) for page in pages), offset)
+
+
+def _compose(item, sheet, cell, font):
+    """The item's artwork in one cell, clear of the printer margin; say which sheet fits if none."""
+    try:
+        return compose(item, cell.width, cell.height, font, sheet.keep_out(cell))
+    except LayoutError as error:
+        if error.code != "address_does_not_fit":
+            raise
+        fits = fitting_sheet(item, font)
+        raise LayoutError(
+            error.message
+            + (f" It fits on {LAYOUTS[fits].name} ({fits})." if fits else " No label sheet is big enough."),
+            code=error.code,
+            field=error.values.get("field"),
+            fits=fits,
+            fits_name=LAYOUTS[fits].name if fits else None,
+        ) from None
+
+
+def fitting_sheet(item, font):
+    """The label sheet with the most labels on which `item` prints whole in every cell, or None."""
+    for key in sorted(LABEL_SHEETS, key=lambda key: -LAYOUTS[key].per_page):
+        sheet = LAYOUTS[key]
+        try:
+            for cell in sheet.cells():
+                compose(item, cell.width, cell.height, font, sheet.keep_out(cell))
+        except LayoutError:
+            continue
+        return key
+    return None
 
 
 def _page(sheet, placements):

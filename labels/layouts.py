@@ -16,6 +16,11 @@ _FIT_TOLERANCE_MM = 0.01
 # printer offset may push that much of a label past the paper edge without losing ink.
 BLANK_EDGE_MM = 1.0
 MAX_GRID = 30
+# Most office printers cannot put ink within about 5 mm of the paper's edge (inkjets often
+# 3 mm at the sides, lasers 4-5 mm). On a sheet whose labels reach the edge, nothing is
+# drawn closer than this to the paper edge; a sheet may set its own.
+PRINTER_MARGIN_MM = 5.0
+MAX_PRINTER_MARGIN_MM = 20.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,23 @@ class SheetLayout:
     pitch_x_mm: float
     pitch_y_mm: float
     crop_marks: bool = False
+    printer_margin_mm: float = PRINTER_MARGIN_MM  # nothing is drawn closer to the paper edge
+
+    def keep_out(self, cell):
+        """(left, top, right, bottom): how far inside each edge of `cell` the printer margin reaches."""
+        margin = self.printer_margin_mm
+        return (
+            max(0.0, margin - cell.x),
+            max(0.0, margin - cell.y),
+            max(0.0, margin - (self.page_width_mm - cell.right)),
+            max(0.0, margin - (self.page_height_mm - cell.bottom)),
+        )
+
+    @property
+    def printable(self):
+        """The part of the page the printer can reach, as a Rect."""
+        margin = self.printer_margin_mm
+        return Rect(margin, margin, self.page_width_mm - 2 * margin, self.page_height_mm - 2 * margin)
 
     @property
     def per_page(self):
@@ -154,6 +176,7 @@ def custom_layout(
     key="custom",
     name="カスタム",
     crop_marks=False,
+    printer_margin_mm=PRINTER_MARGIN_MM,
 ):
     """Return a validated SheetLayout; raise LayoutError if the labels do not fit the page."""
     page_width = _number(page_width_mm, "page_width_mm")
@@ -166,6 +189,15 @@ def custom_layout(
     top = _number(top_mm, "top_mm")
     pitch_x = width if pitch_x_mm is None else _number(pitch_x_mm, "pitch_x_mm")
     pitch_y = height if pitch_y_mm is None else _number(pitch_y_mm, "pitch_y_mm")
+    printer_margin = _number(printer_margin_mm, "printer_margin_mm")
+    if not 0 <= printer_margin <= MAX_PRINTER_MARGIN_MM:
+        raise LayoutError(
+            f"The printer margin must be from 0 to {MAX_PRINTER_MARGIN_MM:g} mm.",
+            code="printer_margin_out_of_range",
+            field="printer_margin_mm",
+            minimum=0,
+            maximum=MAX_PRINTER_MARGIN_MM,
+        )
     for field_name, value in (
         ("page_width_mm", page_width),
         ("page_height_mm", page_height),
@@ -224,6 +256,7 @@ def custom_layout(
         pitch_x_mm=pitch_x,
         pitch_y_mm=pitch_y,
         crop_marks=bool(crop_marks),
+        printer_margin_mm=printer_margin,
     )
 
 
@@ -246,7 +279,7 @@ def _preset(key, name, width, height, columns, rows, left, top, **extra):
 #   12-up  18.6 + 2×86.4 = 191.4 wide, 21.2 + 6×42.3 = 275.0 tall
 #   10-up  18.6 + 2×86.4 = 191.4,      21.2 + 5×50.8 = 275.2
 #   18-up   0   + 3×70   = 210.0,      21.2 + 6×42.3 = 275.0
-#   21-up   0   + 3×70   = 210.0,       0   + 7×42.3 = 296.1 (0.9 mm left at the bottom)
+#   21-up   0   + 3×70   = 210.0,       0   + 7×297/7 = 297.0 (Hisago ELM011, see below)
 #   24-up   6   + 3×66   = 204.0,      12.9 + 8×33.9 = 284.1
 #   44-up   8.4 + 4×48.3 = 201.6,       8.8 + 11×25.4 = 288.2
 # Card and page layouts are for plain paper; their cells keep clear of the ~5 mm that
@@ -258,7 +291,10 @@ LAYOUTS = MappingProxyType(
             _preset("12up", "A4 12面 86.4×42.3mm", 86.4, 42.3, 2, 6, 18.6, 21.2),
             _preset("10up", "A4 10面 86.4×50.8mm", 86.4, 50.8, 2, 5, 18.6, 21.2),
             _preset("18up", "A4 18面 70×42.3mm", 70.0, 42.3, 3, 6, 0.0, 21.2),
-            _preset("21up", "A4 21面 70×42.3mm（余白なし）", 70.0, 42.3, 3, 7, 0.0, 0.0),
+            # Hisago ELM011 is edge to edge (余白なし): 3 × 7 labels tile the whole A4 sheet,
+            # so a label is 210/3 = 70 mm by 297/7 ≈ 42.43 mm (sold as "70×42.4mm"). With
+            # 42.3 mm rows the last row printed 0.9 mm too high.
+            _preset("21up", "A4 21面 70×42.4mm（余白なし）", 70.0, A4[1] / 7, 3, 7, 0.0, 0.0),
             _preset("24up", "A4 24面 66×33.9mm", 66.0, 33.9, 3, 8, 6.0, 12.9),
             _preset("44up", "A4 44面 48.3×25.4mm", 48.3, 25.4, 4, 11, 8.4, 8.8),
             _preset(

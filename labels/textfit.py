@@ -159,15 +159,23 @@ def fit_text(font, paragraphs, area, *, max_pt, min_pt, valign="center"):
     """Lay out paragraphs inside `area` at the largest size that fits, never outside it.
 
     Sizes shrink together from `max_pt` (times each paragraph's scale) down to `min_pt`;
-    if even that overflows, the text is cut and ends with "…".
+    if even that overflows, the text is cut and ends with "…" (fit_block says so).
     """
+    return fit_block(font, paragraphs, area, max_pt=max_pt, min_pt=min_pt, valign=valign)[0]
+
+
+def fit_block(font, paragraphs, area, *, max_pt, min_pt, valign="center"):
+    """Like fit_text, and also say which paragraphs had to be cut: (marks, cut paragraphs)."""
     paragraphs = [paragraph for paragraph in paragraphs if paragraph.text]
-    if not paragraphs or area.width <= 0 or area.height <= 0:
-        return ()
+    if not paragraphs:
+        return (), ()
+    if area.width <= 0 or area.height <= 0:
+        return (), tuple(paragraphs)
     # At `low` every paragraph has reached min_pt, headline included.
     largest_scale = max(paragraph.scale for paragraph in paragraphs)
     low, high = min(max_pt, min_pt / largest_scale), max_pt
     laid_out = _layout(paragraphs, font, area.width, high, min_pt)
+    cut = []
     if _height(laid_out) > area.height + _EPSILON:
         best = None
         # Height shrinks with size (wrapping makes it step, not strictly), so bisect to 0.1 pt.
@@ -179,11 +187,20 @@ def fit_text(font, paragraphs, area, *, max_pt, min_pt, valign="center"):
             else:
                 high = middle
         if best is None:
-            candidate = _layout(paragraphs, font, area.width, low, min_pt)
-            fits = _height(candidate) <= area.height + _EPSILON
-            best = candidate if fits else _truncate(candidate, font, area)
+            best = _layout(paragraphs, font, area.width, low, min_pt)
+            if _height(best) > area.height + _EPSILON:
+                kept = _truncate(best, font, area)
+                # The last kept line ends with …, and every line after it is gone.
+                cut = [paragraph for paragraph, _, _ in best[max(len(kept) - 1, 0) :]]
+                best = kept
         laid_out = best
-    return tuple(_place(laid_out, font, area, valign))
+    marks = []
+    for (paragraph, _, line), mark in zip(laid_out, _place(laid_out, font, area, valign), strict=True):
+        if mark is None or mark.text != line:
+            cut.append(paragraph)
+        if mark is not None:
+            marks.append(mark)
+    return tuple(marks), tuple(p for p in paragraphs if any(p is c for c in cut))
 
 
 def _place(laid_out, font, area, valign):
@@ -205,6 +222,5 @@ def _place(laid_out, font, area, valign):
             x = area.right - width
         else:
             x = area.x
-        if line:
-            yield TextMark(x, baseline, size_pt, line, Rect(x, y, width, line_height))
+        yield TextMark(x, baseline, size_pt, line, Rect(x, y, width, line_height)) if line else None
         y += line_height

@@ -7,12 +7,16 @@ import pytest
 import labels
 from labels import LayoutError, custom_layout
 
+# Hisago ELM011 (21-up) is sold as 70×42.4 mm with no margins (余白なし): 3 × 7 labels tile
+# the A4 sheet exactly, so its rows are 297/7 mm, not the 42.3 mm of the 12- and 18-up sheets.
+ELM011_ROW_MM = 297 / 7
+
 PUBLISHED_SHEETS = {
     # key: (label w, label h, columns, rows, left, top)
     "12up": (86.4, 42.3, 2, 6, 18.6, 21.2),
     "10up": (86.4, 50.8, 2, 5, 18.6, 21.2),
     "18up": (70.0, 42.3, 3, 6, 0.0, 21.2),
-    "21up": (70.0, 42.3, 3, 7, 0.0, 0.0),
+    "21up": (70.0, ELM011_ROW_MM, 3, 7, 0.0, 0.0),
     "24up": (66.0, 33.9, 3, 8, 6.0, 12.9),
     "44up": (48.3, 25.4, 4, 11, 8.4, 8.8),
 }
@@ -34,6 +38,19 @@ def test_every_preset_fits_its_page(key):
     for cell in layout.cells():
         assert layout.page.contains(cell, tolerance=0.01), (key, cell)
     assert layout.name and layout.key == key
+
+
+def test_the_21_up_sheet_matches_hisago_elm011_to_the_paper_edge_in_every_cell():
+    layout = labels.LAYOUTS["21up"]
+    assert "42.4" in layout.name
+    for index, cell in enumerate(layout.cells()):
+        row, column = divmod(index, 3)
+        # Each published label edge is at column × 70 and row × 297/7 mm: within 0.05 mm.
+        assert cell.x == pytest.approx(column * 70.0, abs=0.05)
+        assert cell.y == pytest.approx(row * 297 / 7, abs=0.05)
+        assert cell.bottom == pytest.approx((row + 1) * 297 / 7, abs=0.05)
+    assert layout.cell(20).bottom == pytest.approx(297.0, abs=0.05)
+    assert layout.cell(20).right == pytest.approx(210.0, abs=0.05)
 
 
 def test_cell_positions_are_computed_not_accumulated_so_nothing_drifts_down_the_sheet():
