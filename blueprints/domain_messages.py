@@ -85,6 +85,11 @@ def message_for(error: DomainError) -> str:
     if isinstance(error, Conflict):
         return _("This clashes with what is already recorded.")
     if isinstance(error, InvalidValue):
+        if error.details.get("reason") == "no_printable_character":
+            return _(
+                "Enter a name with at least one letter or number. Emoji and symbols alone cannot be "
+                "printed on the placard."
+            )
         return _("Please check this value.")
     return _("This could not be recorded. Nothing was changed.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import click
@@ -64,6 +65,23 @@ def _explain(error: Exception) -> str:
     if isinstance(error, RetiredLocation):
         return "the location is retired: print nothing new for it"
     return f"{error} {error.details or ''}".strip() if isinstance(error, DomainError) else str(error)
+
+
+def _warn_losses(job: PrintJob, base_url: str) -> None:
+    """Say on stderr which texts did not print as given: emoji and invisible characters vanish quietly."""
+    for loss in printing.text_losses_of(job, base_url=base_url, font_path=_font()):
+        shown = " ".join(
+            f"U+{ord(c):04X}" if unicodedata.category(c)[0] in "CZ" else c
+            for c in dict.fromkeys(loss.characters)
+        )
+        if loss.kind == "dropped":
+            click.echo(f"warning: characters left out of {loss.field} (cannot be printed): {shown}", err=True)
+        elif loss.kind == "replaced":
+            click.echo(
+                f"warning: characters of {loss.field} not in the label font, printed as 〓: {shown}", err=True
+            )
+        else:
+            click.echo(f"warning: {loss.field} is too long for these labels and is cut short (…)", err=True)
 
 
 base_url_option = click.option(
@@ -143,6 +161,7 @@ def print_labels(code, general, product, count, layout, skip, offset_x, offset_y
     except (DomainError, labels.LabelError) as error:
         _fail(_explain(error))
     _write(out, result.pdf, f"batch #{result.batch_id}, {count} labels")
+    _warn_losses(job, _base_url(base_url))
 
 
 @labels_cli.command("placard")
@@ -169,6 +188,7 @@ def placard(code, layout, offset_x, offset_y, base_url, out):
     except (DomainError, labels.LabelError) as error:
         _fail(_explain(error))
     _write(out, result.pdf, f"placard for {location.code}, batch #{result.batch_id}")
+    _warn_losses(job, _base_url(base_url))
 
 
 @labels_cli.command("calibration")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
 import labels
@@ -20,7 +23,72 @@ FIELD_OF_CODE = {
     "qr_too_small": "layout",
     "label_too_small": "layout",
     "labels_exceed_page": "layout",
+    "address_does_not_fit": "layout",
 }
+
+
+# Where a printed text comes from, to say which one lost characters (labels names the field).
+TEXT_SOURCES = {
+    "location_name": _l("the location's name"),
+    "spot": _l("the location's spot"),
+    "code": _l("the location code"),
+    "headline": _l("the headline"),
+    "lines": _l("the lines from the settings (phone, hours)"),
+    "phone": _l("the phone number in the settings"),
+    "line_id": _l("the LINE contact in the settings"),
+    "email": _l("the e-mail address in the settings"),
+    "hours": _l("the opening hours in the settings"),
+    "cafe": _l("the drop-in cafe text in the settings"),
+    "public_line": _l("the line for the public"),
+    "volunteer_line": _l("the line for volunteers"),
+    "recipient": _l("the name"),
+    "honorific": _l("the name"),
+    "postal_code": _l("the postal code"),
+    "address_lines": _l("the address"),
+    "sender": _l("the sender name in the settings"),
+    "message": _l("the message"),
+    "date_text": _l("the date"),
+    "quantity_text": _l("the quantity"),
+}
+
+
+def _shown(characters: str) -> str:
+    """The characters as a person can read them: invisible ones by their code (U+200B)."""
+    shown = []
+    for character in dict.fromkeys(characters):
+        if unicodedata.category(character)[0] in "CZ":
+            shown.append(f"U+{ord(character):04X}")
+        else:
+            shown.append(character)
+    return " ".join(shown)
+
+
+def loss_message(loss: labels.TextLoss) -> str:
+    """A warning that part of a text will not print as given."""
+    where = TEXT_SOURCES.get(loss.field, loss.field)
+    if loss.kind == "dropped":
+        return _(
+            "Some characters cannot be printed and are left out of %(where)s: %(characters)s. "
+            "Check the preview.",
+            where=where,
+            characters=_shown(loss.characters),
+        )
+    if loss.kind == "replaced":
+        return _(
+            "Some characters of %(where)s are not in the label font and print as 〓: %(characters)s.",
+            where=where,
+            characters=_shown(loss.characters),
+        )
+    return _(
+        "Text is cut short (…) in %(where)s: it is too long for these labels. Shorten it or choose "
+        "bigger labels.",
+        where=where,
+    )
+
+
+def loss_messages(losses) -> list[str]:
+    """The warnings for a job's TextLoss list, each once."""
+    return list(dict.fromkeys(loss_message(loss) for loss in losses))
 
 
 def _mm(value) -> str:
@@ -75,6 +143,14 @@ def label_message(error: labels.LabelError) -> str:
         return _("The QR code does not fit on labels this small. Choose a sheet with bigger labels.")
     if code == "label_too_small":
         return _("The text does not fit on labels this small. Choose a sheet with bigger labels.")
+    if code == "address_does_not_fit":
+        if values.get("fits_name"):
+            return _(
+                "The name and address do not fit whole on this sheet's labels. Choose the sheet "
+                "%(sheet)s: they fit on it.",
+                sheet=values["fits_name"],
+            )
+        return _("The name and address are too long for any label sheet. Write this address by hand.")
     if code in FONT_CODES:
         return _(
             "The Japanese font for printing could not be loaded. Ask the administrator to check "

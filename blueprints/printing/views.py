@@ -37,7 +37,7 @@ from .forms import (
     layout_choices,
     optional_int,
 )
-from .messages import attach_print_error, print_message
+from .messages import attach_print_error, loss_messages, print_message
 
 # Volunteers put placards up on their rounds; everything else here is the office's.
 placard_required = roles_required(Role.ADMIN, Role.STAFF, Role.VOLUNTEER)
@@ -98,10 +98,12 @@ def checked_preview(form, job: PrintJob) -> dict | None:
     try:
         pages = printing.pages_of(job, base_url=base_url())
         printing.render_job_preview(job, base_url=base_url(), font_path=font_path(), dpi=labels.MIN_DPI)
+        losses = printing.text_losses_of(job, base_url=base_url(), font_path=font_path())
     except PRINT_ERRORS as error:
         form.message = attach_print_error(form, error)
         return None
-    return dict(url=url_for(".preview", **job_args(job)), pages=pages)
+    # Emoji, invisible characters and cut text vanish quietly on paper: say so beside the preview.
+    return dict(url=url_for(".preview", **job_args(job)), pages=pages, warnings=loss_messages(losses))
 
 
 # ---- the print page ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from inventory.stock import catalog
 
 from ..auth.access import admin_required, staff_required
 from ..forms import CsrfOnlyForm
-from ..printing.messages import label_message
+from ..printing.messages import label_message, loss_messages
 from ..printing.views import pdf_response
 from ..stock.common import item_choices, location_choices, with_fresh_key
 from ..stock.forms import optional_int
@@ -184,6 +184,11 @@ def personal(request_id: int):
             label_form=AddressLabelForm(),
             action_form=CsrfOnlyForm(),
             sender_name=current_sender(),
+            label_warnings=loss_messages(
+                request_printing.address_label_losses(
+                    view, font_path=current_app.config.get("LABEL_FONT_PATH")
+                )
+            ),
         )
     )
     response.headers["Cache-Control"] = "no-store"

@@ -222,6 +222,21 @@ def render_job_preview(
     )
 
 
+def text_losses_of(
+    job: PrintJob, *, base_url: str, font_path: str | None = None
+) -> tuple[labels.TextLoss, ...]:
+    """What of the job's texts would not print as given (dropped, 〓 or cut), for a warning."""
+    job = check_job(job)
+    return labels.text_losses(
+        content_of(job, base_url),
+        count=job.count,
+        layout=sheet_of(job),
+        skip=job.skip,
+        offset_mm=job.offset_mm,
+        font_path=font_path,
+    )
+
+
 def pages_of(job: PrintJob, *, base_url: str) -> int:
     """How many sheets the job needs."""
     job = check_job(job)

@@ -14,7 +14,7 @@ from inventory.core.clock import local_today
 from inventory.core.errors import InvalidQuantity, InvalidValue
 from inventory.requests.errors import NoPersonalData
 from inventory.requests.models import Delivery, RequestKind
-from inventory.requests.personal_data import AccessAction, read_personal
+from inventory.requests.personal_data import AccessAction, PersonalView, read_personal
 from inventory.requests.services import get_request
 from inventory.settings.organisation import get_settings
 
@@ -57,6 +57,26 @@ def address_label_pdf(
         personal.postal_code, personal.address_lines, personal.recipient_name, sender=sender
     )
     return labels.render_pdf(label, count=1, layout=layout, skip=skip, font_path=font_path)
+
+
+def address_label_losses(personal: PersonalView, *, font_path: str | None = None) -> tuple:
+    """Characters of the name and address the label font cannot print as given (dropped or 〓).
+
+    Shown on the page that shows the data, before printing; takes the view already read (and
+    logged), so it reads nothing itself. Whether the text fits depends on the sheet and is
+    checked when printing.
+    """
+    label = labels.AddressLabel(
+        personal.postal_code,
+        personal.address_lines,
+        personal.recipient_name,
+        sender=get_settings().sender_name.strip(),
+    )
+    try:
+        losses = labels.text_losses(label, layout="12up", font_path=font_path)
+    except labels.LabelError:
+        return ()  # printing says what is wrong
+    return tuple(loss for loss in losses if loss.kind != "cut")
 
 
 def packing_slip_for(request_id: int, *, today: date | None = None) -> labels.PackingSlip:

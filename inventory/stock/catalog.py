@@ -272,13 +272,21 @@ def list_locations(*, kind: str | None = None, include_retired: bool = False) ->
     return list(db.session.scalars(query))
 
 
+def _printable_name(name: str) -> str:
+    """Refuse a name without one letter or digit: the placard prints it as its title, and emoji
+    or symbols alone may not print at all (the label font has no emoji)."""
+    if not any(unicodedata.category(character)[0] in "LN" for character in name):
+        raise InvalidValue("no printable character", field="name", reason="no_printable_character")
+    return name
+
+
 def _check_location_fields(kind, name, address, spot, target_level, contact_note):
     if kind not in {k.value for k in LocationKind}:
         raise InvalidValue("unknown kind", field="kind")
     check_quantity(target_level, field="target_level", minimum=0)
     return dict(
         kind=str(kind),
-        name=check_text(name, field="name", required=True, limit=MAX_TEXT),
+        name=_printable_name(check_text(name, field="name", required=True, limit=MAX_TEXT)),
         address=check_text(address, field="address", limit=MAX_TEXT),
         spot=check_text(spot, field="spot", limit=MAX_TEXT),
         target_level=target_level,
