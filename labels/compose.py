@@ -326,8 +326,12 @@ def compose(content, width, height, font, keep_out=(0.0, 0.0, 0.0, 0.0)):
     return composer(content, width - left - right, height - top - bottom, font).moved(left, top)
 
 
-def calibration_cell(number, width, height, font):
-    """Return the calibration artwork for a cell: outline, centre cross and its number."""
+def calibration_cell(number, width, height, font, keep_out=(0.0, 0.0, 0.0, 0.0)):
+    """Return the calibration artwork for a cell: outline, centre cross and its number.
+
+    The outline runs along the cell edge to show where the printer put it; the number keeps
+    clear of the printer margin (`keep_out`, as for compose) like any other text.
+    """
     arm = min(5.0, width / 4, height / 4)
     centre_x, centre_y = width / 2, height / 2
     marks = [
@@ -335,7 +339,8 @@ def calibration_cell(number, width, height, font):
         LineMark(centre_x - arm, centre_y, centre_x + arm, centre_y, 0.2),
         LineMark(centre_x, centre_y - arm, centre_x, centre_y + arm, 0.2),
     ]
-    area = Rect(1.5, 1.0, width / 2 - arm - 2.0, height / 2 - 1.5)
+    left, top = max(1.5, keep_out[0]), max(1.0, keep_out[1])
+    area = Rect(left, top, centre_x - arm - 0.5 - left, centre_y - 0.5 - top)
     text = fit_text(font, [Paragraph(str(number))], area, max_pt=14.0, min_pt=4.0, valign="top")
     return Artwork(tuple(marks) + text, (area,))
 

@@ -196,7 +196,7 @@ def plan_calibration(layout, *, offset_mm=(0.0, 0.0), font_path=None):
     offset = check_offset(sheet, offset_mm)
     font = load_font(font_path)
     placements = tuple(
-        (cell, calibration_cell(number, cell.width, cell.height, font))
+        (cell, calibration_cell(number, cell.width, cell.height, font, sheet.keep_out(cell)))
         for number, cell in enumerate(sheet.cells(offset), start=1)
     )
     return Plan(sheet, font, (Page(placements),), offset)

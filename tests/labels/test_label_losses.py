@@ -207,3 +207,16 @@ def test_every_qr_on_an_edge_to_edge_21_up_sheet_still_decodes(package_label, ra
     image = rasterise_pdf(pdf, dpi=300)
     found = {result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
     assert found == {content.url for content in contents}
+
+
+@pytest.mark.parametrize("layout", sorted(labels.LAYOUTS))
+def test_calibration_numbers_keep_clear_of_the_printer_margin(layout):
+    sheet = labels.LAYOUTS[layout]
+    plan = labels.jobs.plan_calibration(layout)
+    numbers = 0
+    for cell, artwork in plan.pages[0].placements:
+        for mark in artwork.marks:
+            if isinstance(mark, TextMark):
+                numbers += 1
+                assert sheet.printable.contains(mark.box.moved(cell.x, cell.y)), (layout, mark)
+    assert numbers == sheet.per_page
