@@ -105,6 +105,13 @@ class LayoutFields(AppForm):
     pitch_y_mm = _mm(
         _l("Distance from one label to the next, down (mm)"), _l("Leave empty when the labels touch.")
     )
+    printer_margin_mm = _mm(
+        _l("Printer margin (mm)"),
+        _l(
+            "Nothing is printed closer than this to the paper edge. Empty: %(mm)g mm.",
+            mm=labels.PRINTER_MARGIN_MM,
+        ),
+    )
     offset_x_mm = _mm(
         _l("Shift right (mm)"), _l("Negative shifts left. Print the calibration page to measure.")
     )

@@ -135,6 +135,12 @@ def label_message(error: labels.LabelError) -> str:
             minimum=values.get("minimum", 1),
             maximum=values.get("maximum", 30),
         )
+    if code == "printer_margin_out_of_range":
+        return _(
+            "Enter a printer margin from %(minimum)g to %(maximum)g mm.",
+            minimum=values.get("minimum", 0),
+            maximum=values.get("maximum", 20),
+        )
     if code == "not_a_number":
         return _("Enter this measure in millimetres.")
     if code == "unknown_layout":

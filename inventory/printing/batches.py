@@ -39,7 +39,8 @@ PLACARD_PUBLIC = "相談窓口のご案内"
 PLACARD_VOLUNTEER = "補充の方はスキャンしてください"
 MAX_OFFSET_MM = 50
 CUSTOM = "custom"
-# The measures of a custom layout, in the order custom_layout() takes them (pitches optional).
+# The measures of a custom layout, in the order custom_layout() takes them (pitches and the
+# printer margin optional: batches stored before the margin existed print with the default).
 CUSTOM_FIELDS = (
     "label_width_mm",
     "label_height_mm",
@@ -49,6 +50,7 @@ CUSTOM_FIELDS = (
     "top_mm",
     "pitch_x_mm",
     "pitch_y_mm",
+    "printer_margin_mm",
 )
 STANDARD_LAYOUTS = {
     Product.PACKAGE_LABEL.value: labels.PackageLabel.default_layout,
@@ -172,7 +174,10 @@ def sheet_of(job: PrintJob):
     if job.layout == CUSTOM:
         # A missing measure goes in as None, so the renderer names the box to fill in.
         measures = job.custom or {}
-        return labels.custom_layout(**{name: measures.get(name) for name in CUSTOM_FIELDS})
+        values = {name: measures.get(name) for name in CUSTOM_FIELDS}
+        if values["printer_margin_mm"] is None:
+            values["printer_margin_mm"] = labels.PRINTER_MARGIN_MM
+        return labels.custom_layout(**values)
     return job.layout or STANDARD_LAYOUTS.get(job.product)
 
 

@@ -8,6 +8,7 @@ import html
 import re
 import uuid
 
+import pypdfium2
 import pytest
 import sqlalchemy as sa
 
@@ -190,3 +191,79 @@ def test_the_personal_page_warns_before_printing_when_the_name_has_characters_th
     assert warning == "Some characters of the name are not in the label font and print as 〓: ภ า."
     plain = mail_request(recipient_name="さくら")
     assert warnings(client.get(f"/requests/{plain}/personal")) == []
+
+
+# ---- the printer margin of a custom sheet ------------------------------------------------------
+
+EDGE_TO_EDGE = dict(
+    layout="custom",
+    label_width_mm="70",
+    label_height_mm="42.4",
+    columns="3",
+    rows="7",
+    left_mm="0",
+    top_mm="0",
+)
+
+
+def print_form(location_id: int, **overrides) -> dict:
+    data = dict(
+        product="package_label",
+        location_id=str(location_id),
+        count="21",
+        skip="0",
+        offset_x_mm="0",
+        offset_y_mm="0",
+        note="",
+        assembly_record_id="",
+        idempotency_key=key(),
+        action="download",
+        **EDGE_TO_EDGE,
+    )
+    data.update(overrides)
+    return data
+
+
+def character_boxes_mm(pdf: bytes) -> list[tuple[float, float, float, float]]:
+    """(left, top, right, bottom) of every character on page 1, in mm from the top-left."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        height = page.get_height()
+        textpage = page.get_textpage()
+        scale = 25.4 / 72
+        boxes = []
+        for index in range(textpage.count_chars()):
+            left, bottom, right, top = textpage.get_charbox(index)
+            if right > left:
+                boxes.append((left * scale, (height - top) * scale, right * scale, (height - bottom) * scale))
+        return boxes
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("margin, expected", [("", 5.0), ("８", 8.0)])
+def test_a_custom_edge_to_edge_sheet_keeps_text_inside_its_printer_margin(
+    client, staff, point, public_base, margin, expected
+):
+    response = client.post("/print/", data=print_form(point.id, printer_margin_mm=margin))
+    assert response.mimetype == "application/pdf"
+    boxes = character_boxes_mm(response.data)
+    assert boxes
+    assert min(min(left, top) for left, top, _, _ in boxes) >= expected - 0.05
+    assert max(right for _, _, right, _ in boxes) <= 210 - expected + 0.05
+    assert max(bottom for _, _, _, bottom in boxes) <= 297 - expected + 0.05
+    db.session.rollback()
+    batch = db.session.scalars(sa.select(LabelBatch)).one()
+    reprint = client.post(f"/print/batches/{batch.id}", data=dict(skip="0", action="download"))
+    assert reprint.mimetype == "application/pdf"
+    assert character_boxes_mm(reprint.data) == pytest.approx(boxes)
+
+
+def test_a_printer_margin_out_of_range_is_a_message_on_its_field_and_nothing_is_recorded(
+    client, staff, point, public_base
+):
+    response = client.post("/print/?lang=en", data=print_form(point.id, printer_margin_mm="25"))
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "Enter a printer margin from 0 to 20 mm." in response.get_data(as_text=True)
+    assert batch_count() == 0
