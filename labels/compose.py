@@ -215,8 +215,9 @@ def _address_label(label, width, height, font):
         marks = _name_first(font, address, name, main)
     if sender.text:
         sender_area = Rect(inner.x, main.bottom, inner.width, sender_height)
-        # Never bigger than the recipient's name, so nobody mistakes who the parcel is for.
-        name_pt = min((mark.size_pt for mark in marks if mark.text in recipient), default=8.0)
+        # Smaller than the recipient's name (always the largest text above), so nobody
+        # mistakes who the parcel is for.
+        name_pt = max((mark.size_pt for mark in marks), default=8.0)
         sender_pt = max(SENDER_MIN_PT, min(8.0, name_pt * 0.8))
         sender_marks, sender_cut = fit_block(
             font, [sender], sender_area, max_pt=sender_pt, min_pt=SENDER_MIN_PT

@@ -220,3 +220,17 @@ def test_calibration_numbers_keep_clear_of_the_printer_margin(layout):
                 numbers += 1
                 assert sheet.printable.contains(mark.box.moved(cell.x, cell.y)), (layout, mark)
     assert numbers == sheet.per_page
+
+
+@pytest.mark.parametrize("layout", labels.LABEL_SHEETS)
+def test_the_sender_never_prints_larger_than_the_recipients_name(layout, address_label):
+    for label in (address_label(), max_length_label()):
+        try:
+            plan = labels.jobs.plan_job(label, layout=layout)
+        except LayoutError:
+            continue
+        (_, artwork), *_ = plan.pages[0].placements
+        marks = [mark for mark in artwork.marks if isinstance(mark, TextMark)]
+        (sender,) = [mark for mark in marks if mark.text == label.sender]
+        name = [mark for mark in marks if mark.text.endswith("様")]
+        assert sender.size_pt < min(mark.size_pt for mark in name)
