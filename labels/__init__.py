@@ -9,6 +9,7 @@ named values (e.g. `maximum`) for the caller to translate.
     pdf = render_pdf(label, count=40, layout="12up", skip=3, offset_mm=(0.5, -0.3),
                      font_path=app.config.get("LABEL_FONT_PATH"))
     png = render_preview(label, count=40, layout="12up", skip=3, dpi=100, page=1)
+    losses = text_losses(label, count=40, layout="12up")  # TextLoss: dropped, 〓 or cut text
 """
 
 from .drawing import TextLoss
