@@ -81,6 +81,8 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # a statement that must run outside any transaction (remove_deleted_bytes)
         # A writer takes the write lock up front, so a concurrent writer waits (busy_timeout)
         # instead of failing when it upgrades a read snapshot that has gone stale.
         immediate = connection.get_execution_options().get("sqlite_immediate")
@@ -105,6 +107,28 @@ def lock_for_transaction(*keys: str) -> None:
 def _lock_number(key: str) -> int:
     """The signed 64-bit number PostgreSQL's advisory locks take, derived from the key."""
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
+def remove_deleted_bytes(table: sa.Table) -> bool:
+    """Make the rows deleted from `table` unreadable on disk too; False if SQLite was kept busy.
+
+    Deleting a row only hides it. SQLite (secure_delete on) zeroes it in the database pages,
+    but the WAL keeps the earlier frames that carried it until the WAL happens to start over:
+    a TRUNCATE checkpoint copies the WAL back and empties it (it waits, busy_timeout, for
+    readers to finish; if one outlasts that, the WAL stays until the next run). PostgreSQL keeps
+    a dead row's bytes in the table's file until VACUUM FULL rewrites the table into a new
+    file; that takes the table's lock for a moment, and runs only outside a transaction.
+    """
+    dialect = db.engine.dialect.name
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if dialect == "sqlite":
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            return busy == 0
+        if dialect == "postgresql":
+            connection.execute(
+                sa.text(f"VACUUM FULL {connection.dialect.identifier_preparer.quote(table.name)}")
+            )
+    return True
 
 
 # PostgreSQL's SQLSTATEs for "try the same transaction again": deadlock_detected (it aborted us
