@@ -160,10 +160,10 @@ def change_own_password(user: User, current: str, new: str, *, now: datetime | N
     """
     _check_password_rules(new)
     now = now or utcnow()
-    keys = [_account_key(user, "")]
+    keys = [_account_key(user, user.username)]
     keep = _hash_token(user.session_token) if user.session_token else None
     with unit_of_work() as session:
-        lock_for_transaction(*(f"login {scope} {key}" for scope, key in keys))
+        _take_turn(keys)
         if _throttled(keys, now):
             raise LoginThrottled("throttled", retry_minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
         account = get_user(user.id)
@@ -214,6 +214,12 @@ def _throttle_keys(user: User | None, login: str, address: str | None) -> list[t
     return keys
 
 
+def _take_turn(keys) -> None:
+    # Attempts on one account or from one address are counted, checked and recorded one after
+    # another; otherwise simultaneous guesses on PostgreSQL all count below the limit.
+    lock_for_transaction(*(f"login {scope} {key}" for scope, key in keys))
+
+
 def _record_failures(session, keys, now: datetime) -> None:
     for scope, key in keys:
         session.add(LoginFailure(scope=scope, key=key, occurred_at=now))
@@ -251,7 +257,7 @@ def login(
     with unit_of_work() as session:
         user = find_user(login_name)
         keys = _throttle_keys(user, login_name, address)
-        lock_for_transaction(*(f"login {scope} {key}" for scope, key in keys))
+        _take_turn(keys)
         if _throttled(keys, now):
             raise LoginThrottled("throttled", retry_minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
         ok = verify_password(user.password_hash if user else None, password or "")

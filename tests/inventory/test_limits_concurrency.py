@@ -63,10 +63,14 @@ def failures() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure))
 
 
-def test_simultaneous_wrong_passwords_by_name_and_by_email_check_exactly_the_limit(app, make_user):
+@pytest.mark.parametrize(
+    "typed",
+    [["target"] * 24, ["target", "TARGET@example.jp"] * 12],
+    ids=["by-name", "by-name-and-email"],
+)
+def test_simultaneous_wrong_passwords_for_one_account_check_exactly_the_limit(app, make_user, typed):
     make_user("staff", username="target", email="target@example.jp")
     db.session.remove()
-    typed = ["target", "TARGET@example.jp"] * 12
 
     def attempt(login_name):
         return lambda: accounts.login(login_name, "wrong-password", address=None)
