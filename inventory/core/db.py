@@ -60,7 +60,8 @@ def configure_sqlite(engine: sa.Engine) -> None:
         # opens it. SQLite gives the -wal and -shm files the database file's permissions.
         database = engine.url.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            with contextlib.suppress(FileExistsError):
+            # Already there, or a folder that is missing: SQLite opens it (or says why it cannot).
+            with contextlib.suppress(OSError):
                 os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
     @sa.event.listens_for(engine, "connect")
