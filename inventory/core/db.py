@@ -82,8 +82,6 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return  # a statement that must run outside any transaction (remove_deleted_bytes)
         # A writer takes the write lock up front, so a concurrent writer waits (busy_timeout)
         # instead of failing when it upgrades a read snapshot that has gone stale.
         immediate = connection.get_execution_options().get("sqlite_immediate")
@@ -121,14 +119,15 @@ def remove_deleted_bytes(table: sa.Table) -> bool:
     file; that takes the table's lock for a moment, and runs only outside a transaction.
     """
     dialect = db.engine.dialect.name
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        if dialect == "sqlite":
+    if dialect == "sqlite":
+        # Inside the (deferred) BEGIN nothing has been read yet, so nothing holds the WAL.
+        with db.engine.connect() as connection:
             busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-            return busy == 0
-        if dialect == "postgresql":
-            connection.execute(
-                sa.text(f"VACUUM FULL {connection.dialect.identifier_preparer.quote(table.name)}")
-            )
+        return busy == 0
+    if dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            name = connection.dialect.identifier_preparer.quote(table.name)
+            connection.execute(sa.text(f"VACUUM FULL {name}"))
     return True
 
 

@@ -246,3 +246,15 @@ def test_a_new_sqlite_database_and_its_wal_and_shm_are_readable_by_their_owner_o
             db.session.remove()
     finally:
         os.umask(previous)
+
+
+def test_after_the_purge_the_sqlite_connection_still_begins_its_own_transactions(database, database_url):
+    if database.backend != "sqlite":
+        pytest.skip("SQLite's transaction set-up")
+    one_connection = make_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
+    with one_connection.app_context():
+        assert retention.purge_personal_data().files_scrubbed
+        with db.engine.connect() as connection:
+            # None: SQLAlchemy sends BEGIN (IMMEDIATE) itself, never pysqlite's implicit one.
+            assert connection.connection.dbapi_connection.isolation_level is None
+        db.session.remove()
