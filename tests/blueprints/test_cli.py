@@ -75,10 +75,7 @@ def test_a_sqlite_backup_restores_to_the_same_data(runner, database, make_user, 
 def test_a_postgresql_backup_restores_to_the_same_data(runner, database, database_url, make_user, tmp_path):
     if database.backend != "postgresql":
         pytest.skip("pg_dump; SQLite uses its online backup API")
-    import shutil
     import subprocess
-
-    import sqlalchemy as sa
 
     if shutil.which("pg_restore") is None:
         pytest.skip("pg_restore is not installed")
