@@ -47,7 +47,7 @@ def backup_database(path: str, now: datetime | None = None) -> Path:
         if not os.path.isfile(source):
             raise BackupUnsupported(f"there is no database at {source} (check the database setting)")
     target = Path(path)
-    if target.is_dir():
+    if target.is_dir() or path.endswith(os.sep):
         target = target / backup_name(dialect, now or utcnow())
     if not target.parent.is_dir():
         raise BackupUnsupported(f"the folder {target.parent} does not exist: create it first")

@@ -183,6 +183,9 @@ def test_backup_refuses_a_folder_that_does_not_exist_in_one_line(runner, tmp_pat
         == f"Error: the folder {tmp_path / 'not-made-yet'} does not exist: create it first"
     )
     assert not (tmp_path / "not-made-yet").exists()
+    as_folder = runner.invoke(args=["backup", f"{tmp_path / 'not-made-yet'}/"])
+    assert as_folder.exit_code != 0 and "the folder" in as_folder.output
+    assert not (tmp_path / "not-made-yet").exists()
 
 
 def test_backup_into_a_folder_names_the_file_and_prunes_only_its_own_old_backups(
