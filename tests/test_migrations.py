@@ -24,6 +24,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app, databas
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_size_limit").scalar() == 0
 
 
 def test_the_schema_migrates_down_to_nothing_and_up_again(app):

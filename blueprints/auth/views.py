@@ -93,6 +93,13 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_own_password(current_user, form.current_password.data, form.new_password.data)
+        except LoginThrottled as error:
+            form.current_password.errors.append(
+                _(
+                    "Too many wrong passwords. Please wait %(minutes)d minutes and try again.",
+                    minutes=error.details["retry_minutes"],
+                )
+            )
         except InvalidCredentials:
             form.current_password.errors.append(_("The current password is not correct."))
         else:

@@ -93,14 +93,25 @@ def list_users():
 
 
 @click.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
-def backup_command(path):
-    """Write a consistent copy of the live database to PATH."""
+@click.argument("path")
+@click.option(
+    "--prune-older-than",
+    "prune_days",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="DAYS",
+    help="After the backup, delete the backups this command named in that folder that are older.",
+)
+def backup_command(path, prune_days):
+    """Write a consistent copy of the live database to PATH (a file, or a folder to name it in)."""
     try:
-        backup.backup_database(path)
+        written = backup.backup_database(path)
     except backup.BackupUnsupported as error:
         _fail(str(error))
-    click.echo(f"backup written to {path}")
+    click.echo(f"backup written to {written}")
+    if prune_days is not None:
+        for old in backup.prune_backups(written.parent, prune_days):
+            click.echo(f"deleted old backup {old}")
 
 
 @demo_cli.command("seed")

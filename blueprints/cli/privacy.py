@@ -42,6 +42,8 @@ def daily_purge() -> None:
         return
     if result is not None:
         current_app.logger.info("daily purge: personal data of %d requests deleted", result.requests)
+        if not result.files_scrubbed:
+            current_app.logger.warning("daily purge: the database was busy; the WAL was not emptied")
 
 
 @privacy_cli.command("purge")
@@ -65,3 +67,9 @@ def purge(now_text):
         f"personal data deleted for {result.requests} requests; "
         f"{result.attempts} expired rate-limit entries removed"
     )
+    if not result.files_scrubbed:
+        click.echo(
+            "warning: the database was busy, so deleted data may still be readable in its WAL file; "
+            "run the purge again later",
+            err=True,
+        )

@@ -20,7 +20,7 @@ from inventory.accounts.models import (
 )
 from inventory.accounts.passwords import hash_password, needs_rehash, verify_password
 from inventory.core.clock import utcnow
-from inventory.core.db import db, unit_of_work
+from inventory.core.db import db, lock_for_transaction, unit_of_work
 from inventory.core.errors import Conflict, InvalidValue, NotFound
 
 LOCALES = ("ja", "en")
@@ -152,11 +152,27 @@ def set_password(user_id: int, password: str, *, keep_token: str | None = None) 
         _end_sessions(user.id, except_hash=_hash_token(keep_token) if keep_token else None)
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one; other sessions end."""
-    if not verify_password(user.password_hash, current):
-        raise InvalidCredentials("wrong current password", field="current_password")
-    set_password(user.id, new, keep_token=user.session_token)
+def change_own_password(user: User, current: str, new: str, *, now: datetime | None = None) -> None:
+    """Change a password after checking the current one; other sessions end.
+
+    A wrong current password counts as a failed login of the account, so a stolen session
+    cannot guess the password here once the login form would refuse.
+    """
+    _check_password_rules(new)
+    now = now or utcnow()
+    keys = [_account_key(user, user.username)]
+    keep = _hash_token(user.session_token) if user.session_token else None
+    with unit_of_work() as session:
+        _take_turn(keys)
+        if _throttled(keys, now):
+            raise LoginThrottled("throttled", retry_minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+        account = get_user(user.id)
+        if verify_password(account.password_hash, current or ""):
+            account.password_hash = hash_password(new)
+            _end_sessions(account.id, except_hash=keep)
+            return
+        _record_failures(session, keys, now)
+    raise InvalidCredentials("wrong current password", field="current_password")
 
 
 def set_active(user_id: int, active: bool) -> None:
@@ -183,11 +199,30 @@ def _end_sessions(user_id: int, except_hash: str | None = None) -> None:
     db.session.execute(query.values(ended_at=utcnow()))
 
 
-def _throttle_keys(login: str, address: str | None) -> list[tuple[str, str]]:
-    keys = [("account", normalize_name(login)[:255])]
+def _account_key(user: User | None, login: str) -> tuple[str, str]:
+    # An existing account is counted as one, whether it is typed by name or by e-mail; a name
+    # that matches no account is counted as typed (the prefixes keep the two apart).
+    if user is not None:
+        return ("account", f"user {user.id}")
+    return ("account", f"name {normalize_name(login)}"[:255])
+
+
+def _throttle_keys(user: User | None, login: str, address: str | None) -> list[tuple[str, str]]:
+    keys = [_account_key(user, login)]
     if address:
         keys.append(("address", address[:255]))
     return keys
+
+
+def _take_turn(keys) -> None:
+    # Attempts on one account or from one address are counted, checked and recorded one after
+    # another; otherwise simultaneous guesses on PostgreSQL all count below the limit.
+    lock_for_transaction(*(f"login {scope} {key}" for scope, key in keys))
+
+
+def _record_failures(session, keys, now: datetime) -> None:
+    for scope, key in keys:
+        session.add(LoginFailure(scope=scope, key=key, occurred_at=now))
 
 
 def _throttled(keys, now: datetime) -> bool:
@@ -214,18 +249,20 @@ def login(
     """Check the credentials and start a login session, or raise InvalidCredentials/LoginThrottled.
 
     Failures are counted in the database, so the limit holds across app processes; a
-    throttled attempt is refused before the password is even checked.
+    throttled attempt is refused before the password is even checked. Attempts on the same
+    account or from the same address take their turn (lock_for_transaction): counted, checked
+    and recorded one after another, so simultaneous guesses cannot all pass the count.
     """
     now = now or utcnow()
-    keys = _throttle_keys(login_name, address)
     with unit_of_work() as session:
+        user = find_user(login_name)
+        keys = _throttle_keys(user, login_name, address)
+        _take_turn(keys)
         if _throttled(keys, now):
             raise LoginThrottled("throttled", retry_minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
-        user = find_user(login_name)
         ok = verify_password(user.password_hash if user else None, password or "")
         if user is None or not (ok and user.active):
-            for scope, key in keys:
-                session.add(LoginFailure(scope=scope, key=key, occurred_at=now))
+            _record_failures(session, keys, now)
         else:
             session.execute(
                 sa.delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == keys[0][1])

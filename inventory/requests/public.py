@@ -1,8 +1,9 @@
 """The public request form's service: a person asks for a pack from her phone, with a rate limit.
 
 The limit counts accepted requests per address in the database, so it holds across app
-processes and hosts. The address itself is never stored: the caller passes a keyed hash of it,
-and the rows are deleted once they are older than the window (retention purge).
+processes and hosts; simultaneous requests from one address are counted one after another.
+The address itself is never stored: the caller passes a keyed hash of it, and the rows are
+deleted once they are older than the window (retention purge).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from inventory.core import idempotency
 from inventory.core.clock import utcnow
+from inventory.core.db import lock_for_transaction
 from inventory.core.errors import InvalidValue
 from inventory.requests.errors import RateLimited
 from inventory.requests.models import Channel, PublicRequestAttempt
@@ -53,6 +55,9 @@ def submit_public_request(
     )
 
     def work(session) -> int:
+        # Requests from one address take their turn here, so simultaneous ones cannot all
+        # count fewer than the limit and all be accepted.
+        lock_for_transaction(f"public request {address_key}")
         recent = session.scalar(
             sa.select(sa.func.count())
             .select_from(PublicRequestAttempt)

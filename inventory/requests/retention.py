@@ -4,19 +4,21 @@
 more than N days ago; the request keeps its date, channel, method, quantity and status, so
 reports still count it. `run_daily_purge` is what the app calls on its own once a day: a row
 in `daily_task` holds the last day it ran, and a conditional update claims the day, so among
-many processes exactly one purges. On SQLite `secure_delete` zeroes the deleted bytes.
+many processes exactly one purges. After either, `remove_deleted_bytes` makes the deleted
+names and addresses unreadable in the database's files as well (SQLite's WAL, PostgreSQL's
+table file), not only in queries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from inventory.core.clock import local_today, utcnow
-from inventory.core.db import db, unit_of_work
+from inventory.core.db import db, remove_deleted_bytes, unit_of_work
 from inventory.core.models import DailyTask
 from inventory.requests.models import (
     CLOSED_STATUSES,
@@ -32,10 +34,12 @@ PURGE_TASK = "privacy_purge"
 
 @dataclass(frozen=True)
 class PurgeResult:
-    """How many requests lost their personal data, and how many rate-limit rows expired."""
+    """How many requests lost their personal data, how many rate-limit rows expired, and
+    whether the deleted bytes are gone from the database's files too."""
 
     requests: int
     attempts: int
+    files_scrubbed: bool = False
 
 
 def _purge(session, now: datetime) -> PurgeResult:
@@ -70,7 +74,14 @@ def _purge(session, now: datetime) -> PurgeResult:
 def purge_personal_data(now: datetime | None = None) -> PurgeResult:
     """Delete the personal data that is due, in one transaction (safe to run any number of times)."""
     with unit_of_work() as session:
-        return _purge(session, now or utcnow())
+        result = _purge(session, now or utcnow())
+    return _scrub(result)
+
+
+def _scrub(result: PurgeResult) -> PurgeResult:
+    # Every run, not only when it deleted something: a corrected address leaves its old
+    # version behind the same way, and an earlier run may have found SQLite busy.
+    return replace(result, files_scrubbed=remove_deleted_bytes(RequestPersonalData.__table__))
 
 
 def run_daily_purge(now: datetime | None = None) -> PurgeResult | None:
@@ -93,4 +104,5 @@ def run_daily_purge(now: datetime | None = None) -> PurgeResult | None:
         ).rowcount
         if claimed != 1:
             return None
-        return _purge(session, now)
+        result = _purge(session, now)
+    return _scrub(result)

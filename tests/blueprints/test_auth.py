@@ -70,8 +70,29 @@ def test_throttle_window_passes(app, make_user):
     for _ in range(accounts.THROTTLE_LIMITS["account"]):
         with pytest.raises(InvalidCredentials):
             accounts.login("patient", "wrong-password", address=None, now=earlier)
-    assert accounts.login("patient", PASSWORD, address=None).user.username == "patient"
-    assert db.session.query(LoginFailure).filter_by(scope="account", key="patient").count() == 0
+    user = accounts.login("patient", PASSWORD, address=None).user
+    assert db.session.query(LoginFailure).filter_by(scope="account", key=f"user {user.id}").count() == 0
+
+
+def test_an_account_gets_the_same_five_guesses_by_name_and_by_email_together(app, make_user):
+    make_user("staff", username="kimura", email="kimura@example.jp")
+    for attempt in range(accounts.THROTTLE_LIMITS["account"]):
+        with pytest.raises(InvalidCredentials):
+            accounts.login("kimura" if attempt % 2 else "KIMURA@example.jp", "wrong-password", address=None)
+    with pytest.raises(LoginThrottled):
+        accounts.login("kimura@example.jp", "another-guess", address=None)
+    with pytest.raises(LoginThrottled):
+        accounts.login("kimura", PASSWORD, address=None)
+
+
+def test_unknown_names_are_throttled_by_what_was_typed(app, make_user):
+    make_user("staff", username="known")
+    for _ in range(accounts.THROTTLE_LIMITS["account"]):
+        with pytest.raises(InvalidCredentials):
+            accounts.login("nobody-here", "wrong-password", address=None)
+    with pytest.raises(LoginThrottled):
+        accounts.login("Nobody-Here", "wrong-password", address=None)
+    assert accounts.login("known", PASSWORD, address=None).user.username == "known"
 
 
 def test_logout_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(app, auth, client):
@@ -124,6 +145,22 @@ def test_wrong_current_password_changes_nothing(auth, client, make_user):
     assert response.status_code == 200
     assert "現在のパスワードが正しくありません" in response.get_data(as_text=True)
     assert accounts.get_user(user.id).password_hash == old_hash
+
+
+def test_guessing_the_current_password_is_throttled_like_the_login(auth, client, make_user):
+    user = auth.login_as("staff")
+    old_hash = user.password_hash
+    change = {"new_password": "a-new-password-1", "confirm": "a-new-password-1"}
+    for n in range(accounts.THROTTLE_LIMITS["account"]):
+        client.post("/account/password", data={"current_password": f"guess-number-{n}", **change})
+    refused = client.post("/account/password", data={"current_password": PASSWORD, **change})
+    assert refused.status_code == 200
+    assert "分" in refused.get_data(
+        as_text=True
+    ) and "現在のパスワードが正しくありません" not in refused.get_data(as_text=True)
+    assert accounts.get_user(user.id).password_hash == old_hash
+    with pytest.raises(LoginThrottled):  # and the login form refuses the guesser too
+        accounts.login(user.username, PASSWORD, address=None)
 
 
 def test_remember_me_keeps_a_volunteer_signed_in_after_the_browser_session(app, auth, client):

@@ -1,5 +1,7 @@
 """Personal data: deleted on time (and really gone from the file), counted afterwards, printed discreetly."""
 
+import os
+import stat
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +21,7 @@ from inventory.requests.models import PackRequest, RequestPersonalData
 from inventory.requests.personal_data import access_log
 from inventory.settings import organisation as settings
 from tests import pdf_tools
-from tests.conftest import make_app
+from tests.conftest import make_app, migrate_up
 from tests.ledger_fixtures import fresh_key
 
 PRODUCT_WORDS = ("生理", "ナプキン", "パッド", "生理用品", "sanitary")
@@ -41,37 +43,34 @@ def closed_days_ago(mail_request, days, *, cancel=False, **personal):
     return request_id
 
 
-def checkpoint() -> None:
-    """Write the WAL into the database file and truncate it (no reader may hold it open)."""
-    db.session.remove()
-    with db.engine.connect() as connection:
-        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-    assert busy == 0
-
-
-def file_bytes(database_url: str) -> bytes:
+def sqlite_files(database_url: str) -> list[Path]:
+    """The database file and its -wal and -shm companions (those that exist right now)."""
     path = Path(database_url.removeprefix("sqlite:///"))
-    wal = path.with_name(path.name + "-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    candidates = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    return [candidate for candidate in candidates if candidate.exists()]
 
 
-def test_a_purged_address_is_nowhere_in_the_database_file_and_the_request_still_counts(
+def sqlite_bytes(database_url: str) -> bytes:
+    """Everything SQLite keeps on disk for the database, as the app left it (no checkpoint here)."""
+    return b"".join(path.read_bytes() for path in sqlite_files(database_url))
+
+
+def test_a_purged_address_is_nowhere_in_the_database_wal_or_shm_file_and_the_request_still_counts(
     app, database, database_url, mail_request, packages
 ):
     if database.backend != "sqlite":
-        pytest.skip("reads the SQLite file's bytes")
+        pytest.skip("reads the SQLite files' bytes; PostgreSQL's table file has a test of its own")
     packages(2)
     unique = f"青葉町{uuid.uuid4().hex}番地"
     request_id = mail_request(address=unique)
     requests.fulfil_request(request_id, idempotency_key=fresh_key())
-    checkpoint()
-    assert unique.encode() in file_bytes(database_url)  # the test can see it while it is there
+    assert unique.encode() in sqlite_bytes(database_url)  # the test can see it while it is there
 
     result = retention.purge_personal_data(now=utcnow() + timedelta(days=31))
-    checkpoint()
 
-    assert result.requests == 1
-    assert unique.encode() not in file_bytes(database_url)
+    assert (result.requests, result.files_scrubbed) == (1, True)
+    assert len(sqlite_files(database_url)) == 3  # the app still has them open: nothing skipped
+    assert unique.encode() not in sqlite_bytes(database_url)
     request = db.session.get(PackRequest, request_id)
     assert (request.status, request.channel, request.delivery, request.quantity) == (
         "fulfilled",
@@ -82,6 +81,44 @@ def test_a_purged_address_is_nowhere_in_the_database_file_and_the_request_still_
     assert request.personal_data_purged_at is not None and request.created_at is not None
     counts = request_queries.count_requests()
     assert (counts.total, counts.by_kind, counts.packs_fulfilled) == (1, {"individual": 1}, 1)
+
+
+def postgres_table_files(connection, data_directory: Path, table: str) -> Path:
+    """Where the table's rows are on disk now, after the server has written out what it holds."""
+    connection.execute(sa.text("CHECKPOINT"))
+    return (
+        data_directory / connection.execute(sa.text("SELECT pg_relation_filepath(:t)"), {"t": table}).scalar()
+    )
+
+
+def test_a_purged_address_is_gone_from_the_postgresql_table_files(app, database, mail_request, packages):
+    if database.backend != "postgresql":
+        pytest.skip("reads PostgreSQL's table files; SQLite's files have a test of their own")
+    server = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        data_directory = Path(server.execute(sa.text("SHOW data_directory")).scalar())
+    except sa.exc.DBAPIError:
+        server.close()
+        pytest.skip("the test role may not read the server's data_directory setting")
+    if not os.access(data_directory, os.R_OK | os.X_OK):
+        server.close()
+        pytest.skip("the server's data directory is not readable from the tests")
+    packages(2)
+    unique = f"青葉町{uuid.uuid4().hex}番地"
+    request_id = mail_request(address=unique)
+    requests.fulfil_request(request_id, idempotency_key=fresh_key())
+    table = RequestPersonalData.__tablename__
+    with server:
+        before = postgres_table_files(server, data_directory, table)
+        assert unique.encode() in before.read_bytes()  # the test can see it while it is there
+
+        result = retention.purge_personal_data(now=utcnow() + timedelta(days=31))
+
+        after = postgres_table_files(server, data_directory, table)
+        assert (result.requests, result.files_scrubbed) == (1, True)
+        for path in {before, after}:
+            assert not path.exists() or unique.encode() not in path.read_bytes()
+    assert db.session.get(PackRequest, request_id).personal_data_purged_at is not None
 
 
 def test_personal_data_is_kept_until_the_retention_has_passed(mail_request, packages):
@@ -189,3 +226,35 @@ def test_there_is_no_address_label_once_the_data_is_purged(mail_request, package
     retention.purge_personal_data()
     with pytest.raises(NoPersonalData):
         request_printing.address_label_pdf(request_id, viewer_id=make_user("staff").id)
+
+
+def test_a_new_sqlite_database_and_its_wal_and_shm_are_readable_by_their_owner_only(tmp_path):
+    previous = os.umask(0o022)  # the usual umask, under which files are created world-readable
+    try:
+        url = f"sqlite:///{tmp_path / 'new.db'}"
+        migrate_up(url)
+        app = make_app(url)
+        with app.app_context():
+            settings.update_settings(retention_days=14)  # a write: the WAL and its index are in use
+            files = sqlite_files(url)
+            assert [path.name for path in files] == ["new.db", "new.db-wal", "new.db-shm"]
+            assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in files} == {
+                "new.db": 0o600,
+                "new.db-wal": 0o600,
+                "new.db-shm": 0o600,
+            }
+            db.session.remove()
+    finally:
+        os.umask(previous)
+
+
+def test_after_the_purge_the_sqlite_connection_still_begins_its_own_transactions(database, database_url):
+    if database.backend != "sqlite":
+        pytest.skip("SQLite's transaction set-up")
+    one_connection = make_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
+    with one_connection.app_context():
+        assert retention.purge_personal_data().files_scrubbed
+        with db.engine.connect() as connection:
+            # None: SQLAlchemy sends BEGIN (IMMEDIATE) itself, never pysqlite's implicit one.
+            assert connection.connection.dbapi_connection.isolation_level is None
+        db.session.remove()
