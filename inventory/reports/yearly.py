@@ -220,12 +220,12 @@ class KpiRow:
 
     metric: str
     target: int | None
-    actual: float  # a count, or a percentage for availability_percent
+    actual: float | None  # a count, or a percentage for availability_percent (None: nothing known)
 
     @property
     def rate(self) -> float | None:
         """Percent of the target reached (None without a target; a zero target met is 100)."""
-        if self.target is None:
+        if self.target is None or self.actual is None:
             return None
         if self.target == 0:
             return 100.0
@@ -419,7 +419,7 @@ def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
         "packs_sent": mailed + handed_over,
         "placement_locations": sum(1 for qty in placed_by_location.values() if qty > 0),
         "support_page_scans": sum(sum(counts) for counts in scans.values()),
-        "availability_percent": year_availability.share or 0.0,
+        "availability_percent": year_availability.share,
     }
     pad_ids = list(items)
     return FiscalYearReport(
