@@ -79,8 +79,13 @@ def report_location(
     since = now - REPORT_WINDOW
     try:
         with unit_of_work() as session:
+            # Reports of one location queue on its row (PostgreSQL; SQLite's one writer does the
+            # same), so two taps from one address at once count once. NO KEY UPDATE: visits and
+            # scans that only reference the location are not held up.
             row = session.execute(
-                sa.select(Location.kind, Location.active).where(Location.id == location_id)
+                sa.select(Location.kind, Location.active)
+                .where(Location.id == location_id)
+                .with_for_update(key_share=True)
             ).first()
             if row is None or row.kind == LocationKind.STOREROOM.value:
                 raise UnknownLocation(location_id)

@@ -55,7 +55,7 @@ def test_availability_of_a_june_worked_out_by_hand(app, point, packages):
     26 Jun: a visitor reports empty; no visit after.
     Taken: 10 (1→11 Jun) + 6 (11→21 Jun) over 20 days = 0.8 a day.
     1→11 Jun: 10 / 0.8 = 12.5 days puts the predicted empty date after the empty count, so it
-      ran out halfway, on 6 Jun 0:00 UTC+9+12 h: 6–11 Jun are empty days (6).
+      ran out halfway, at noon on 6 Jun: 6–11 Jun are empty days (6).
     11→21 Jun: the 21 Jun count found packs, so the 15 Jun report does not make days empty.
     After 21 Jun: predicted empty on 3 Jul, but the 26 Jun report says empty: 26–30 Jun (5).
     30 days counted, 11 empty: 19 / 30 = 63.3 %.
