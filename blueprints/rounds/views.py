@@ -23,6 +23,7 @@ from flask_wtf.csrf import generate_csrf
 from inventory.core.clock import utcnow
 from inventory.core.db import db
 from inventory.core.errors import DomainError
+from inventory.rounds import empty_reports
 from inventory.rounds import plan as rounds
 from inventory.rounds import visits
 from inventory.rounds.models import RestockVisit
@@ -60,6 +61,7 @@ def render_restock(
         message=message,
         suggestion=suggestion,
         last=visits.last_visit(location.id),
+        open_report=empty_reports.open_reports(location.id).get(location.id),
     ), status
 
 

@@ -191,13 +191,13 @@ def test_a_visit_that_finds_or_brings_packs_closes_the_report(client, point, pac
     assert all(row.report_kind is None for row in round_plan())
 
 
-def test_the_dashboard_and_the_location_page_mark_a_reported_location(client, auth, point):
+def test_the_dashboard_the_plan_and_the_location_pages_mark_a_reported_location(client, auth, point):
     tap(client, point)
     auth.login_as("staff")
-    dashboard = client.get("/reports/").get_data(as_text=True)
-    assert "空っぽの報告" in dashboard and point.name in dashboard
-    page = client.get(f"/reports/locations/{point.id}").get_data(as_text=True)
-    assert "空っぽの報告" in page and "充足率" in page
+    for path in ["/reports/", "/rounds", f"/reports/locations/{point.id}", f"/l/{point.code}"]:
+        page = client.get(path).get_data(as_text=True)
+        assert re.search(r'class="report-mark">空っぽの報告 \d{4}年', page), path
+    assert "充足率" in client.get(f"/reports/locations/{point.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/l/{code}", "/l/{code}/reported", "/where"])
