@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from inventory.core.clock import local_today, start_of_day_utc, utcnow
 from inventory.core.db import db
@@ -168,10 +169,21 @@ def availability(first: date, last: date, *, location_ids=None, now: datetime | 
         return result
 
     visits: dict[int, list[tuple]] = {}
-    v = RestockVisit
+    v, earlier = RestockVisit, aliased(RestockVisit)
+    # Each location's history from its last visit before the period on: older visits change nothing.
+    last_before = (
+        sa.select(sa.func.max(earlier.visited_at))
+        .where(earlier.location_id == v.location_id, earlier.visited_at < since, _not_reversed(earlier))
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         sa.select(v.location_id, v.visited_at, v.counted, v.counted + v.added + v.added_unrecorded)
-        .where(v.location_id.in_(list(places)), v.visited_at < end, _not_reversed(v))
+        .where(
+            v.location_id.in_(list(places)),
+            v.visited_at >= sa.func.coalesce(last_before, since),
+            v.visited_at < end,
+            _not_reversed(v),
+        )
         .order_by(v.location_id, v.visited_at, v.id)
     )
     for place, at, counted, level in rows:

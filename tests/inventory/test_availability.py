@@ -139,3 +139,19 @@ def test_a_visit_replayed_from_before_a_report_does_not_close_it(app, point, pac
     visit(point, 9, 0, 10)  # an offline phone's visit from the day before the report
     db.session.rollback()
     assert db.session.scalar(sa.select(EmptyReport.closed_at)) is None
+
+
+def test_a_history_begun_before_the_period_counts_every_day_of_it(app, point, packages):
+    packages(40)
+    record_visit(
+        point.id, counted=0, added=10, occurred_at=jst(date(2026, 4, 20)), max_age=None, idempotency_key=None
+    )
+    visit_may = jst(date(2026, 5, 20))
+    record_visit(point.id, counted=5, added=5, occurred_at=visit_may, max_age=None, idempotency_key=None)
+    # 5 taken in 30 days: 10 packs last 60 days from 20 May, past the end of June.
+    result = availability(june(1), june(30), now=start_of_day_utc(date(2026, 7, 1)))
+    assert (result.locations[point.id].days, result.locations[point.id].empty_days) == (30, 0)
+    # Counted 0 on 10 Jun: ran out halfway between 20 May and 10 Jun (31 May): 1–10 Jun empty.
+    visit(point, 10, 0, 10)
+    result = availability(june(1), june(30), now=start_of_day_utc(date(2026, 7, 1)))
+    assert result.locations[point.id].empty_days == 10
