@@ -155,3 +155,21 @@ def test_a_history_begun_before_the_period_counts_every_day_of_it(app, point, pa
     visit(point, 10, 0, 10)
     result = availability(june(1), june(30), now=start_of_day_utc(date(2026, 7, 1)))
     assert result.locations[point.id].empty_days == 10
+
+
+def test_the_daily_privacy_purge_forgets_report_address_hashes_after_an_hour(app, point):
+    from inventory.requests.retention import purge_personal_data
+
+    report(point, 1, "0040abcd", hour=9)
+    empty_reports.report_location(
+        point.id,
+        kind="low",
+        address_key=OTHER_KEY,
+        token_nonce="0041abcd",
+        now=jst(june(1), 9) + timedelta(minutes=30),
+    )
+    # No tap since: at 10:15 the 9:00 attempt is more than an hour old, the 9:30 one is not.
+    assert purge_personal_data(now=jst(june(1), 10) + timedelta(minutes=15)).attempts == 1
+    db.session.rollback()
+    assert db.session.scalars(sa.select(EmptyReportAttempt.token_nonce)).all() == ["0041abcd"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EmptyReport)) == 2
