@@ -83,11 +83,15 @@ def test_a_tap_is_recorded_with_no_cookie_and_nothing_personal(app, client, poin
 
 
 def test_the_thanks_page_says_it_was_passed_on_and_shows_the_window(client, point):
+    from inventory.settings.organisation import update_settings
+
+    update_settings(line_contact="@tsunagari", cafe_text="毎週水曜 13:00〜16:00 つながりカフェ")
     response = client.get(tap(client, point).headers["Location"])
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "伝えました" in body
     assert 'href="tel:0157573190"' in body and "平日 9:00〜17:30" in body
+    assert "@tsunagari" in body and "つながりカフェ" in body  # the window as the support page shows it
     assert "Set-Cookie" not in response.headers
 
 
