@@ -74,6 +74,10 @@ class _Common(TypedDict):
     idempotency_key: str | None
 
 
+# What the public list of places (/where) shows for the demo's public kinds.
+DEMO_OPENING_HOURS = {"city_hall": "平日 8:45〜17:30", "university": "平日 8:30〜18:00"}
+
+
 def _location(kind, name, address, spot, target):
     return catalog.create_location(
         kind,
@@ -82,6 +86,8 @@ def _location(kind, name, address, spot, target):
         spot=spot,
         target_level=target,
         contact_note=DEMO_NOTE,
+        area="北見市" if kind in DEMO_OPENING_HOURS else "",
+        opening_hours=DEMO_OPENING_HOURS.get(kind, ""),
         idempotency_key=None,
     )
 

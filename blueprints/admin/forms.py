@@ -96,6 +96,11 @@ class TargetsForm(AppForm):
         _l("Placement locations"), validators=[Optional(), NumberRange(0, 10**9)]
     )
     support_page_scans = NumberField(_l("Support page scans"), validators=[Optional(), NumberRange(0, 10**9)])
+    availability_percent = NumberField(
+        _l("Availability: days with packs, all locations (%)"),
+        validators=[Optional(), NumberRange(0, 100)],
+        description=_l("e.g. 98"),
+    )
 
 
 class TokenForm(AppForm):

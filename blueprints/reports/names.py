@@ -61,6 +61,7 @@ METRIC_NAMES = {
     "packs_sent": _l("Packs mailed or handed over"),
     "placement_locations": _l("Placement points stocked"),
     "support_page_scans": _l("Support page views (QR scans)"),
+    "availability_percent": _l("Availability: days with packs, all locations (%)"),
 }
 
 # Codes the requests module is expected to use; an unknown code is shown as it is.

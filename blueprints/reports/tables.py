@@ -55,7 +55,12 @@ def fiscal_year_tables(report: FiscalYearReport) -> list[Table]:
         _("Targets and results"),
         [_("Indicator"), _("Target"), _("Actual"), _("Rate achieved")],
         [
-            [str(METRIC_NAMES[k.metric]), "—" if k.target is None else k.target, k.actual, percent(k.rate)]
+            [
+                str(METRIC_NAMES[k.metric]),
+                "—" if k.target is None else k.target,
+                "—" if k.actual is None else k.actual,
+                percent(k.rate),
+            ]
             for k in report.kpis
         ],
     )

@@ -33,7 +33,11 @@ def dashboard():
     months = month_labels(board.months)
     chart = flow_chart(_("Packs received and given out, last 12 months"), months, board.monthly)
     return render_template(
-        "reports/dashboard.html", board=board, chart=chart, month_table=flow_table(months, board.monthly)
+        "reports/dashboard.html",
+        board=board,
+        chart=chart,
+        month_table=flow_table(months, board.monthly),
+        places=reports.places(),
     )
 
 

@@ -23,8 +23,8 @@ from flask_wtf.csrf import generate_csrf
 from inventory.core.clock import utcnow
 from inventory.core.db import db
 from inventory.core.errors import DomainError
+from inventory.rounds import empty_reports, visits
 from inventory.rounds import plan as rounds
-from inventory.rounds import visits
 from inventory.rounds.models import RestockVisit
 from inventory.stock.catalog import find_location_by_code
 from inventory.stock.models import Location
@@ -60,6 +60,7 @@ def render_restock(
         message=message,
         suggestion=suggestion,
         last=visits.last_visit(location.id),
+        open_report=empty_reports.open_reports(location.id).get(location.id),
     ), status
 
 

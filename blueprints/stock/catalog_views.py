@@ -195,6 +195,9 @@ def new_location():
                 spot=form.spot.data or "",
                 target_level=form.target_level.data,
                 contact_note=form.contact_note.data or "",
+                public=form.public_choice(),
+                area=form.area.data or "",
+                opening_hours=form.opening_hours.data or "",
                 idempotency_key=form.idempotency_key.data,
             )
         except DomainError as error:
@@ -222,6 +225,8 @@ def edit_location(location_id: int):
     """Change a location's details; its code never changes."""
     location = or_404(catalog.get_location, location_id)
     form = LocationForm(obj=location)
+    if not form.is_submitted():
+        form.public.data = "1" if location.public else "0"
     message = None
     if form.validate_on_submit():
         try:
@@ -233,6 +238,9 @@ def edit_location(location_id: int):
                 spot=form.spot.data or "",
                 target_level=form.target_level.data,
                 contact_note=form.contact_note.data or "",
+                public=form.public_choice(),
+                area=form.area.data or "",
+                opening_hours=form.opening_hours.data or "",
             )
         except DomainError as error:
             message = refusal_message(form, error)

@@ -299,6 +299,29 @@ class LocationForm(OneTimeKeyForm):
     contact_note = CleanStringField(
         _l("Contact note (optional)"), validators=[Optional(), Length(max=500)], widget=TextArea()
     )
+    public = SelectField(
+        _l("Listed on the public page of where packs are"),
+        choices=[
+            ("", _l("As usual for its kind (schools are not listed)")),
+            ("1", _l("Listed")),
+            ("0", _l("Not listed")),
+        ],
+        default="",
+    )
+    area = NameField(
+        _l("Area (optional)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Groups the public list, e.g. 北見市中心部, 端野"),
+    )
+    opening_hours = NameField(
+        _l("Opening hours (optional)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("When visitors can get in, e.g. 平日 8:45〜17:30"),
+    )
+
+    def public_choice(self) -> bool | None:
+        """The public flag chosen: True, False, or None (as usual for the kind)."""
+        return {"1": True, "0": False}.get(self.public.data or "")
 
 
 # ---- filters -----------------------------------------------------------------------------

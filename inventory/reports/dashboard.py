@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from inventory.core.clock import local_today, start_of_day_utc, utcnow
 from inventory.core.db import db
 from inventory.reports import yearly as reports
+from inventory.reports.availability import Availability, availability
 from inventory.requests import queries as request_queries
 from inventory.rounds import plan as rounds
 from inventory.rounds.models import RestockVisit
@@ -79,6 +80,12 @@ class Dashboard:
     year_totals: dict[str, int]
     months: list[date]
     monthly: dict[str, list[int]]
+    # This fiscal year so far, and the last 30 days.
+    availability: Availability
+    availability_recent: Availability
+
+
+AVAILABILITY_RECENT_DAYS = 30
 
 
 def _outflows(since: datetime, until: datetime, rooms: list[int]) -> dict[tuple[int, int], int]:
@@ -151,7 +158,8 @@ def due_locations(now: datetime | None = None, limit: int = DUE_LIMIT) -> list[r
     due = [
         row
         for row in plan
-        if row.overdue
+        if row.report_kind
+        or row.overdue
         or row.open_requests
         or (row.days_left is not None and row.days_left <= DUE_WITHIN_DAYS)
     ]
@@ -184,6 +192,7 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     totals = {kind: sum(values[i] for i in in_year) for kind, values in monthly.items()}
     totals["support_page_scans"] = reports.scan_total(year_start, local_today(now))
     open_requests = sum(request_queries.open_request_counts().values())
+    today = local_today(now)
     return Dashboard(
         now=now,
         cover=storeroom_cover(now),
@@ -193,6 +202,10 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         year_totals=totals,
         months=months[:-1],
         monthly=monthly,
+        availability=availability(year_start, today, now=now),
+        availability_recent=availability(
+            today - timedelta(days=AVAILABILITY_RECENT_DAYS - 1), today, now=now
+        ),
     )
 
 
@@ -208,6 +221,8 @@ class LocationReport:
     per_day: list[float]
     scans: list[int]
     plan: rounds.PlanRow | None
+    # This fiscal year so far (with the visitors' reports and the time to refill).
+    availability: Availability
 
 
 def _spread_consumption(
@@ -276,4 +291,10 @@ def location_report(location_id: int, now: datetime | None = None, visits: int =
         per_day=per_day,
         scans=scans,
         plan=plan,
+        availability=availability(
+            date(fiscal_year_of(local_today(now)), 4, 1),
+            local_today(now),
+            location_ids=[location.id],
+            now=now,
+        ),
     )

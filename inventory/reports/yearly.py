@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from inventory.core.clock import local_today, start_of_day_utc
 from inventory.core.db import db
+from inventory.reports.availability import Availability, availability
 from inventory.requests import queries as request_queries
 from inventory.rounds.models import SupportPageScan
 from inventory.settings.organisation import (
@@ -219,12 +220,12 @@ class KpiRow:
 
     metric: str
     target: int | None
-    actual: int
+    actual: float | None  # a count, or a percentage for availability_percent (None: nothing known)
 
     @property
     def rate(self) -> float | None:
         """Percent of the target reached (None without a target; a zero target met is 100)."""
-        if self.target is None:
+        if self.target is None or self.actual is None:
             return None
         if self.target == 0:
             return 100.0
@@ -254,6 +255,7 @@ class FiscalYearReport:
     scans_by_location: dict[int, list[int]]  # location id -> 12 numbers
     requests: request_queries.RequestFigures
     kpis: list[KpiRow]
+    availability: Availability
 
     @property
     def received_total(self) -> int:
@@ -411,11 +413,13 @@ def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
     mailed = sum(monthly[MovementKind.MAILED.value])
     handed_over = sum(monthly[MovementKind.HANDED_OVER.value])
     targets = get_targets(fiscal_year)
+    year_availability = availability(first_day, last_day)
     actuals = {
         "packs_placed": sum(placed_by_location.values()),
         "packs_sent": mailed + handed_over,
         "placement_locations": sum(1 for qty in placed_by_location.values() if qty > 0),
         "support_page_scans": sum(sum(counts) for counts in scans.values()),
+        "availability_percent": year_availability.share,
     }
     pad_ids = list(items)
     return FiscalYearReport(
@@ -438,6 +442,7 @@ def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
         scans_by_location=scans,
         requests=request_queries.report_figures(since, until),
         kpis=[KpiRow(metric, targets.get(metric), actuals[metric]) for metric in TARGET_METRICS],
+        availability=year_availability,
     )
 
 

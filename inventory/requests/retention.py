@@ -27,6 +27,8 @@ from inventory.requests.models import (
     RequestPersonalData,
 )
 from inventory.requests.public import PUBLIC_WINDOW
+from inventory.rounds.empty_reports import REPORT_WINDOW
+from inventory.rounds.models import EmptyReportAttempt
 from inventory.settings.organisation import get_settings
 
 PURGE_TASK = "privacy_purge"
@@ -68,7 +70,16 @@ def _purge(session, now: datetime) -> PurgeResult:
         .where(PublicRequestAttempt.attempted_at <= now - PUBLIC_WINDOW)
         .execution_options(synchronize_session=False)
     ).rowcount
-    return PurgeResult(len(due), attempts or 0)
+    # The empty-report buttons' address hashes too, should no report have come to clear them.
+    attempts = (attempts or 0) + (
+        session.execute(
+            sa.delete(EmptyReportAttempt)
+            .where(EmptyReportAttempt.attempted_at <= now - REPORT_WINDOW)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
+    return PurgeResult(len(due), attempts)
 
 
 def purge_personal_data(now: datetime | None = None) -> PurgeResult:

@@ -3,6 +3,7 @@ nothing was written."""
 
 from __future__ import annotations
 
+from inventory.core.errors import Conflict, DomainError
 from inventory.stock.errors import (
     UnknownItem,
 )
@@ -13,3 +14,18 @@ class NoPlacementItem(UnknownItem):
 
     def __init__(self):
         super().__init__(None, field="counted")
+
+
+class ReportTokenUsed(Conflict):
+    """The support page's signed token was already used for a report: a replay, counted once."""
+
+    def __init__(self):
+        super().__init__("report token already used", field="token")
+
+
+class TooManyReports(DomainError):
+    """This address sent more reports in the last hour than any visitor would."""
+
+    def __init__(self, *, retry_minutes: int):
+        super().__init__("too many reports", field=None, retry_minutes=retry_minutes)
+        self.retry_minutes = retry_minutes

@@ -1,7 +1,8 @@
-"""Tables of restock rounds: visits to placement points, and anonymous support-page scan counts."""
+"""Tables of restock rounds: visits, anonymous support-page scan counts, visitors' empty reports."""
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -49,4 +50,55 @@ class RestockVisit(Model):
         sa.CheckConstraint(
             "expected >= 0 AND counted >= 0 AND added >= 0 AND added_unrecorded >= 0", name="not_negative"
         ),
+    )
+
+
+class ReportKind(enum.StrEnum):
+    """What a visitor tapped on the support page."""
+
+    EMPTY = "empty"  # ここのパックがなくなっています
+    LOW = "low"  # 残りわずかです
+
+
+class EmptyReport(Model):
+    """A visitor's one tap: the packs at a location ran out (or are running low). Nothing about who.
+
+    Open until a visit that finds packs or adds some closes it (`closed_at`, `closed_by_visit_id`).
+    """
+
+    __tablename__ = "empty_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"))
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    reported_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by_visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("restock_visit.id"))
+
+    __table_args__ = (
+        sa.Index("ix_empty_report_location_closed_at", "location_id", "closed_at"),
+        sa.Index("ix_empty_report_reported_at", "reported_at"),
+        sa.CheckConstraint(sa.column("kind").in_([k.value for k in ReportKind]), name="kind_known"),
+    )
+
+
+class EmptyReportAttempt(Model):
+    """One accepted tap, kept for an hour for the limits and then deleted.
+
+    Only a keyed hash of the sender's address (never the address) and the nonce of the signed
+    token the page handed out, so one token is used once.
+    """
+
+    __tablename__ = "empty_report_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"))
+    address_key: Mapped[str] = mapped_column(sa.String(64))
+    token_nonce: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    attempted_at: Mapped[datetime]
+
+    __table_args__ = (
+        sa.Index("ix_empty_report_attempt_key_at", "address_key", "attempted_at"),
+        sa.Index("ix_empty_report_attempt_location_at", "location_id", "attempted_at"),
+        sa.Index("ix_empty_report_attempt_attempted_at", "attempted_at"),
     )

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from inventory.core.clock import utcnow
 from inventory.core.db import db
 from inventory.requests.queries import open_refills_by_location
+from inventory.rounds.empty_reports import open_reports
 from inventory.rounds.errors import NoPlacementItem
 from inventory.rounds.models import RestockVisit
 from inventory.rounds.visits import placement_item
@@ -43,6 +44,9 @@ class PlanRow:
     overdue: bool
     open_requests: int
     to_bring: int
+    # A visitor's open report (the first one's time; "empty" or "low"): urgent at once.
+    reported_at: datetime | None = None
+    report_kind: str | None = None
 
 
 def _not_reversed(visit=RestockVisit):
@@ -135,9 +139,14 @@ def last_visits() -> dict[int, datetime]:
 
 
 def round_plan(now: datetime | None = None) -> list[PlanRow]:
-    """Every active placement point, most urgent first: overdue or asked for, then soonest empty."""
+    """Every active placement point, most urgent first.
+
+    Reported empty by a visitor (oldest report first), then reported low, then overdue or asked
+    for, then soonest empty.
+    """
     now = now or utcnow()
     open_requests = open_refills_by_location()
+    reports = open_reports()
     rates = consumption_rates(now - RATE_WINDOW, now)
     levels = expected_counts()
     visited = last_visits()
@@ -150,9 +159,12 @@ def round_plan(now: datetime | None = None) -> list[PlanRow]:
     for location in locations:
         level, rate = levels.get(location.id, 0), rates.get(location.id, 0.0)
         last = visited.get(location.id)
+        report = reports.get(location.id)
         # Consumption is only learnt at visits: since the last one, people took about rate a day.
         days_since = max((now - last).total_seconds() / 86400, 0.0) if last else 0.0
         predicted_now = max(level - rate * days_since, 0.0)
+        if report and report.kind == "empty":
+            predicted_now = 0.0  # a visitor saw none left: carry the full target
         days_left = predicted_now / rate if rate > 0 else None
         rows.append(
             PlanRow(
@@ -172,11 +184,16 @@ def round_plan(now: datetime | None = None) -> list[PlanRow]:
                 overdue=last is None or now - last > OVERDUE_AFTER,
                 open_requests=open_requests.get(location.id, 0),
                 to_bring=max(location.target_level - round(predicted_now), 0),
+                reported_at=report.first_reported_at if report else None,
+                report_kind=report.kind if report else None,
             )
         )
     never = float("inf")
+    urgency = {"empty": 0, "low": 1, None: 2}
     rows.sort(
         key=lambda r: (
+            urgency[r.report_kind],
+            r.reported_at or now,
             not r.overdue and not r.open_requests,
             r.days_left if r.days_left is not None else never,
             r.name,

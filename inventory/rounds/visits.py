@@ -23,6 +23,7 @@ from inventory.core.checks import (
 from inventory.core.clock import utcnow
 from inventory.core.db import db
 from inventory.core.errors import InvalidDate, InvalidValue
+from inventory.rounds.empty_reports import close_reports
 from inventory.rounds.errors import NoPlacementItem
 from inventory.rounds.models import RestockVisit
 from inventory.stock.catalog import require_location
@@ -245,6 +246,9 @@ def record_visit(
             note=note,
         )
         stored["id"] = db.session.scalar(_INSERT_VISIT, stored)
+        if counted or added:
+            # Packs were found or brought: visitors' reports of empty are answered, in this transaction.
+            close_reports(session, location_id, stored["id"], when)
         return record.id
 
     record_id, replayed = idempotency.run("record_visit", idempotency_key, payload, work)

@@ -12,7 +12,13 @@ from inventory.core.errors import InvalidValue
 from inventory.settings.models import FiscalTarget, OrganisationSettings
 
 # The metrics the city's report compares with targets, in report order.
-TARGET_METRICS = ("packs_placed", "packs_sent", "placement_locations", "support_page_scans")
+TARGET_METRICS = (
+    "packs_placed",
+    "packs_sent",
+    "placement_locations",
+    "support_page_scans",
+    "availability_percent",  # days with packs, all locations (e.g. 98)
+)
 
 
 LIMITS = {"pads_per_pack": (1, 1000), "retention_days": (1, 3650)}

@@ -280,10 +280,18 @@ def _printable_name(name: str) -> str:
     return name
 
 
-def _check_location_fields(kind, name, address, spot, target_level, contact_note):
+# Kinds listed on the public /where page unless staff say otherwise: schools are not.
+PUBLIC_BY_DEFAULT = {LocationKind.CITY_HALL.value, LocationKind.UNIVERSITY.value, LocationKind.OTHER.value}
+
+
+def _check_location_fields(
+    kind, name, address, spot, target_level, contact_note, public=None, area="", opening_hours=""
+):
     if kind not in {k.value for k in LocationKind}:
         raise InvalidValue("unknown kind", field="kind")
     check_quantity(target_level, field="target_level", minimum=0)
+    if public is None:
+        public = kind in PUBLIC_BY_DEFAULT
     return dict(
         kind=str(kind),
         name=_printable_name(check_text(name, field="name", required=True, limit=MAX_TEXT)),
@@ -291,6 +299,10 @@ def _check_location_fields(kind, name, address, spot, target_level, contact_note
         spot=check_text(spot, field="spot", limit=MAX_TEXT),
         target_level=target_level,
         contact_note=check_text(contact_note, field="contact_note", limit=500, multiline=True),
+        # A storeroom is never listed for the public.
+        public=bool(public) and kind != LocationKind.STOREROOM.value,
+        area=check_text(area, field="area", limit=100),
+        opening_hours=check_text(opening_hours, field="opening_hours", limit=MAX_TEXT),
     )
 
 
@@ -302,10 +314,15 @@ def create_location(
     spot: str = "",
     target_level: int = 0,
     contact_note: str = "",
+    public: bool | None = None,
+    area: str = "",
+    opening_hours: str = "",
     idempotency_key: str | None = None,
 ) -> Location:
-    """Add a storeroom or placement point with a new permanent code."""
-    values = _check_location_fields(kind, name, address, spot, target_level, contact_note)
+    """Add a storeroom or placement point with a new permanent code (public: by kind unless given)."""
+    values = _check_location_fields(
+        kind, name, address, spot, target_level, contact_note, public, area, opening_hours
+    )
 
     def work(session) -> int:
         location = Location(code=new_location_code(), **values)
@@ -326,9 +343,16 @@ def update_location(
     spot: str = "",
     target_level: int = 0,
     contact_note: str = "",
+    public: bool | None = None,
+    area: str = "",
+    opening_hours: str = "",
 ) -> Location:
-    """Change a location's details; its code never changes."""
-    values = _check_location_fields(kind, name, address, spot, target_level, contact_note)
+    """Change a location's details; its code never changes (public: unchanged unless given)."""
+    values = _check_location_fields(
+        kind, name, address, spot, target_level, contact_note, public, area, opening_hours
+    )
+    if public is None:
+        del values["public"]
     with unit_of_work():
         location = get_location(location_id)
         for field, value in values.items():

@@ -86,6 +86,10 @@ class Location(Model):
     contact_note: Mapped[str] = mapped_column(sa.String(500), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Listed on the public /where page; schools are not unless staff choose so.
+    public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    area: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    opening_hours: Mapped[str] = mapped_column(sa.String(MAX_TEXT), default="", server_default="")
 
     __table_args__ = (
         sa.CheckConstraint(sa.column("kind").in_([k.value for k in LocationKind]), name="kind_known"),

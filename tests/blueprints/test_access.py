@@ -46,6 +46,9 @@ ACCESS = {
     "rounds.csrf_token": {"admin", "staff", "volunteer"},
     "rounds.service_worker": PUBLIC,
     "public.support": PUBLIC,
+    "public.report": PUBLIC,
+    "public.reported": PUBLIC,
+    "public.where": PUBLIC,
     # stock.* (ledger pages)
     "stock.overview": {"admin", "staff", "volunteer"},
     "stock.history": STAFF,
