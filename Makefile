@@ -6,11 +6,15 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
+# Where `make run` listens: `make run PORT=5001` when 5000 is taken (AirPlay on macOS takes it),
+# `make run HOST=0.0.0.0` to try it from a phone on the same network.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
 .PHONY: run test test-fast lint bench setup setup-dev db translations extract-messages clean
 
 run: setup db
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
