@@ -89,7 +89,7 @@ def seed(passwords: dict[Role, str]) -> str:
 
 
 def seed_open_work(*, school_user_id: int, recorded_by: int) -> int:
-    """Leave work waiting: open requests, a location found empty today and a school refill.
+    """Leave work waiting: open requests, a location found empty today, a school refill, few leaflets.
 
     The year of rounds ends two weeks or more ago, so the round plan already has overdue
     locations; these add what a first day should show on each role's home page.
@@ -113,6 +113,16 @@ def seed_open_work(*, school_user_id: int, recorded_by: int) -> int:
         recorded_by=recorded_by,
         idempotency_key=None,
     )
+    # A stocktake found fewer leaflets than the threshold: the storeroom warning has a line.
+    leaflet = catalog.find_item_by_name(catalog.DEFAULT_LEAFLET)
+    if leaflet is not None:
+        operations.take_stock(
+            storeroom.id,
+            {leaflet.id: max(leaflet.low_stock_threshold - 20, 0)},
+            note=DEMO + "棚卸し",
+            recorded_by=recorded_by,
+            idempotency_key=None,
+        )
     requests.create_refill_request(
         school.id,
         quantity=6,

@@ -6,7 +6,9 @@ import sqlalchemy as sa
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from inventory.accounts.models import STAFF_ROLES
 from inventory.core.db import db
+from inventory.reports import dashboard
 from inventory.settings.organisation import get_settings
 
 from . import bp
@@ -24,7 +26,8 @@ def home():
     """Show the signed-in user's home page: what their role does next."""
     if current_user.role == "school":
         return redirect(url_for("requests.school_home"))  # a school's home is its locations
-    return render_template(f"main/home_{current_user.role}.html")
+    waiting = dashboard.waiting() if current_user.role in STAFF_ROLES else None
+    return render_template(f"main/home_{current_user.role}.html", waiting=waiting)
 
 
 @bp.route("/healthz")
