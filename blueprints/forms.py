@@ -7,8 +7,10 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import ValidationError
+from wtforms.widgets import HiddenInput
 
 from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH
 
@@ -76,6 +78,13 @@ class AppForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return STOCK_MESSAGES
+
+    def hidden_tag(self, *fields):
+        """The hidden fields, without ids: a page with several forms would repeat `csrf_token`."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]
+        return Markup(
+            "\n".join(str(f(id=False)) for f in chosen if f is not None and isinstance(f.widget, HiddenInput))
+        )
 
     def validate(self, extra_validators=None):
         """Validate, then word every stock error this project's way (see form_messages)."""

@@ -73,6 +73,7 @@ def seed(passwords: dict[Role, str]) -> str:
         org_name="【デモ】つながりパック北見",
         consultation_phone="0157-57-3190",
         hours="平日 9:00〜17:30",
+        office_address="北海道北見市 (デモ住所) つながり事務局 1階",
         line_contact="@tsunagari-demo",
         email_contact="soudan@example.jp",
         cafe_text="毎週水曜 13:00〜16:00 つながりカフェ（予約不要）",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from urllib.parse import quote
+
 import sqlalchemy as sa
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -18,6 +22,24 @@ from . import bp
 def _template_helpers():
     """Give templates the organisation's settings, read only when a template asks."""
     return {"org_settings": get_settings}
+
+
+@bp.app_template_filter("tel_href")
+def tel_href(phone: str) -> str:
+    """A phone number as a tel: link (digits and a leading + only): 0157-57-3190 → tel:0157573190."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", phone or "") if ch.isdigit() or ch == "+")
+    return f"tel:{digits}"
+
+
+@bp.app_template_filter("line_href")
+def line_href(contact: str) -> str | None:
+    """A LINE contact as a link: a URL as it is, an ID (@name) as LINE's add-friend link; else None."""
+    contact = (contact or "").strip()
+    if contact.startswith("https://"):
+        return contact
+    if re.fullmatch(r"@?[A-Za-z0-9._-]{2,40}", contact):
+        return "https://line.me/R/ti/p/" + quote(contact if contact.startswith("@") else "@" + contact)
+    return None
 
 
 @bp.route("/")

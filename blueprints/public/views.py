@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from inventory.rounds import scans
@@ -51,4 +51,15 @@ def support():
     """The same support content without a location: the general QR on leaflet cards."""
     return render_template(
         "public/support.html", location=None, unknown=False, login_url=url_for("auth.login")
+    )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The small icon browsers ask for at the root of every site (a static file, cached a day)."""
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
     )

@@ -46,6 +46,7 @@ ACCESS = {
     "rounds.csrf_token": {"admin", "staff", "volunteer"},
     "rounds.service_worker": PUBLIC,
     "public.support": PUBLIC,
+    "public.favicon": PUBLIC,
     # stock.* (ledger pages)
     "stock.overview": {"admin", "staff", "volunteer"},
     "stock.history": STAFF,
