@@ -78,8 +78,9 @@ def seed(passwords: dict[Role, str]) -> str:
         email_contact="soudan@example.jp",
         cafe_text="毎週水曜 13:00〜16:00 つながりカフェ（予約不要）",
         public_base_url="http://127.0.0.1:5000",
-        # Neutral on purpose: a parcel must not tell the household what is inside or who sent it.
-        sender_name="【デモ】つながり事務局",
+        # Neutral on purpose: a parcel must not tell the household what is inside or who sent it
+        # (not the organisation's name either).
+        sender_name="【デモ】あおば事務所",
     )
     records = seed_stock(recorded_by=users[Role.ADMIN].id)
     requests_made = seed_open_work(school_user_id=users[Role.SCHOOL].id, recorded_by=users[Role.STAFF].id)
