@@ -6,11 +6,15 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
+# Where `make run` listens: `make run PORT=5001` when 5000 is taken (AirPlay on macOS takes it),
+# `make run HOST=0.0.0.0` to try it from a phone on the same network.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
-.PHONY: run test test-fast lint bench setup setup-dev db translations extract-messages clean
+.PHONY: run test test-fast lint bench setup setup-dev db translations extract-messages clean vnu
 
 run: setup db
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -29,7 +33,16 @@ bench: setup-dev
 
 setup: $(VENV)/.installed instance/config.py translations
 
-setup-dev: setup $(VENV)/.installed-dev
+setup-dev: setup $(VENV)/.installed-dev vnu
+
+# The Nu HTML Checker for tests/e2e/test_page_checks.py: npm's vnu-jar, run with Java. Without
+# npm it is not fetched and that test skips, saying why.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu:
+	@if [ ! -f $(VNU_JAR) ] && command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION) \
+	  || echo "vnu-jar not installed: the HTML validity test will be skipped"; fi
 
 $(VENV)/.installed: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

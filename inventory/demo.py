@@ -12,12 +12,25 @@ from inventory.accounts import users as accounts
 from inventory.accounts.models import Role, User
 from inventory.core.clock import local_today, start_of_day_utc, utcnow
 from inventory.core.db import db
+from inventory.requests import schools
+from inventory.requests import services as requests
+from inventory.requests.models import Channel, Delivery
 from inventory.rounds import visits
 from inventory.settings import organisation as settings
 from inventory.stock import catalog, operations, receipts, reversal
 from inventory.stock.ledger import stock_of
+from inventory.stock.models import LocationKind
 
 DEMO_ADMIN = "demo-admin"
+# One account per role, so each view can be tried without creating accounts first.
+DEMO_ACCOUNTS = (
+    (Role.ADMIN, DEMO_ADMIN, "デモ管理者"),
+    (Role.STAFF, "demo-staff", "デモ事務局"),
+    (Role.VOLUNTEER, "demo-volunteer", "デモボランティア"),
+    (Role.SCHOOL, "demo-school", "デモ学校担当"),
+)
+# The school account is linked to this placement point (an index into PLACEMENTS).
+DEMO_SCHOOL_PLACEMENT = 2
 DEMO = "【デモ】"
 DEMO_NOTE = "デモデータ"
 
@@ -47,24 +60,96 @@ def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
-def seed(admin_password: str) -> str:
-    """Create the demo admin, the demo organisation and a year of stock; return a one-line summary."""
-    admin = accounts.create_user(DEMO_ADMIN, admin_password, Role.ADMIN, display_name="デモ管理者")
+def seed(passwords: dict[Role, str]) -> str:
+    """Create a demo account per role, the demo organisation, a year of stock and open work.
+
+    `passwords` gives each role's password; the school account is linked to a demo school.
+    """
+    users = {
+        role: accounts.create_user(name, passwords[role], role, display_name=display)
+        for role, name, display in DEMO_ACCOUNTS
+    }
     settings.update_settings(
         org_name="【デモ】つながりパック北見",
         consultation_phone="0157-57-3190",
         hours="平日 9:00〜17:30",
+        office_address="北海道北見市 (デモ住所) つながり事務局 1階",
         line_contact="@tsunagari-demo",
         email_contact="soudan@example.jp",
         cafe_text="毎週水曜 13:00〜16:00 つながりカフェ（予約不要）",
         public_base_url="http://127.0.0.1:5000",
-        sender_name="【デモ】北見市女性支援事業",
+        # Neutral on purpose: a parcel must not tell the household what is inside or who sent it
+        # (not the organisation's name either).
+        sender_name="【デモ】あおば事務所",
     )
-    records = seed_stock(recorded_by=admin.id)
+    records = seed_stock(recorded_by=users[Role.ADMIN].id)
+    requests_made = seed_open_work(school_user_id=users[Role.SCHOOL].id, recorded_by=users[Role.STAFF].id)
     return (
-        f"demo data created: 1 admin, organisation settings, {1 + len(PLACEMENTS)} locations, "
-        f"{records} stock records"
+        f"demo data created: {len(DEMO_ACCOUNTS)} accounts (one per role), organisation settings, "
+        f"{1 + len(PLACEMENTS)} locations, {records} stock records, {requests_made} open requests"
     )
+
+
+def seed_open_work(*, school_user_id: int, recorded_by: int) -> int:
+    """Leave work waiting: open requests, a location found empty today, a school refill, few leaflets.
+
+    The year of rounds ends two weeks or more ago, so the round plan already has overdue
+    locations; these add what a first day should show on each role's home page.
+    """
+    placements = [
+        location for location in catalog.list_locations() if location.kind != LocationKind.STOREROOM
+    ]
+    by_name = {location.name: location for location in placements}
+    school = by_name[DEMO + PLACEMENTS[DEMO_SCHOOL_PLACEMENT][1]]
+    schools.link(school_user_id, school.id)
+    storeroom = next(loc for loc in catalog.list_locations() if loc.kind == LocationKind.STOREROOM)
+    # A volunteer found the city hall's first toilet empty this morning and had nothing to add.
+    empty = next(loc for loc in placements if loc.spot == PLACEMENTS[0][3])
+    visits.record_visit(
+        empty.id,
+        counted=0,
+        added=0,
+        storeroom_id=storeroom.id,
+        occurred_at=utcnow() - timedelta(hours=2),
+        note=DEMO + "空でした",
+        recorded_by=recorded_by,
+        idempotency_key=None,
+    )
+    # A stocktake found fewer leaflets than the threshold: the storeroom warning has a line.
+    leaflet = catalog.find_item_by_name(catalog.DEFAULT_LEAFLET)
+    if leaflet is not None:
+        operations.take_stock(
+            storeroom.id,
+            {leaflet.id: max(leaflet.low_stock_threshold - 20, 0)},
+            note=DEMO + "棚卸し",
+            recorded_by=recorded_by,
+            idempotency_key=None,
+        )
+    requests.create_refill_request(
+        school.id,
+        quantity=6,
+        note=DEMO + "保健室の在庫がありません",
+        requested_by=school_user_id,
+        idempotency_key=None,
+    )
+    requests.create_individual_request(
+        quantity=1,
+        delivery=Delivery.MAIL.value,
+        channel=Channel.PHONE.value,
+        recipient_name=DEMO + "北見 花子",
+        postal_code="090-0000",
+        address="北海道北見市 (デモ住所) 1-1",
+        recorded_by=recorded_by,
+        idempotency_key=None,
+    )
+    requests.create_individual_request(
+        quantity=2,
+        delivery=Delivery.PICKUP.value,
+        channel=Channel.LINE.value,
+        recorded_by=recorded_by,
+        idempotency_key=None,
+    )
+    return 3
 
 
 class _Common(TypedDict):

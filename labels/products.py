@@ -116,7 +116,7 @@ class PackingSlip:
     sender: str
     message: str = ""  # e.g. お届け物です
     date_text: str = ""  # formatted by the caller, e.g. 2026年11月30日
-    quantity_text: str = ""  # e.g. 1 点
+    quantity_text: str = ""  # e.g. 1 個
 
     error_correction = None
     default_layout = "a6"

@@ -13,7 +13,10 @@
   form.elements.idempotency_key.value = randomKey();
 
   Array.prototype.forEach.call(form.querySelectorAll("input.stepper"), function (input) {
+    // A text box (no browser spinner, full-width digits accepted): min and max are for number boxes only.
     input.type = "text";
+    input.removeAttribute("min");
+    input.removeAttribute("max");
     ["−", "+"].forEach(function (label, index) {
       var button = document.createElement("button");
       button.type = "button";

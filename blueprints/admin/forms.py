@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from inventory.accounts.models import MAX_NAME_LENGTH, Role
 from inventory.accounts.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -44,6 +44,8 @@ class UserCreateForm(UserEditForm):
         description=_l("Letters, digits and . _ - @ only."),
     )
     password = _password_field(_l("First password"))
+    # No role is preselected: an account gets administrator rights only when someone picks them.
+    role = SelectField(_l("Role"), choices=[("", _l("Choose…")), *ROLE_CHOICES], validators=[InputRequired()])
 
 
 class PasswordResetForm(AppForm):
@@ -60,6 +62,11 @@ class SettingsForm(AppForm):
         _l("Consultation phone"), validators=[DataRequired(), Length(max=30)]
     )
     hours = CleanStringField(_l("Opening hours"), validators=[Optional(), Length(max=100)])
+    office_address = CleanStringField(
+        _l("Office address (where packs are collected)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Shown after a request to collect, with the opening hours."),
+    )
     line_contact = CleanStringField(_l("LINE ID or URL"), validators=[Optional(), Length(max=100)])
     email_contact = CleanStringField(
         _l("Consultation e-mail"), validators=[Optional(), Length(max=254), Email()]

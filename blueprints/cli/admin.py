@@ -117,14 +117,17 @@ def backup_command(path, prune_days):
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
 def seed(if_empty):
-    """Fill the database with clearly-marked demo data and a demo admin."""
+    """Fill the database with clearly-marked demo data and a demo account for every role."""
     if if_empty and not demo.database_is_empty():
         click.echo("database already has data; demo seed skipped")
         return
-    password = secrets.token_urlsafe(12)
+    passwords = {role: secrets.token_urlsafe(12) for role, _name, _display in demo.DEMO_ACCOUNTS}
     try:
-        summary = demo.seed(admin_password=password)
+        summary = demo.seed(passwords)
     except NotFound as error:
         _fail(str(error))
     click.echo(summary)
-    click.echo(f"demo admin: user name 'demo-admin', password '{password}' (shown only this once)")
+    click.echo("demo accounts (passwords shown only this once):")
+    for role, username, _display in demo.DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:<9}  user name '{username}', password '{passwords[role]}'")
+    click.echo("missed one? set a new one: flask --app app users set-password demo-staff")

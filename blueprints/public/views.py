@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from inventory.core.clock import local_today
@@ -125,3 +125,14 @@ def _map_url(place) -> str | None:
     if not place.address:
         return None
     return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": place.address})
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The small icon browsers ask for at the root of every site (a static file, cached a day)."""
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
+    )

@@ -51,7 +51,10 @@ class ExportForm(GetForm):
     """What to export, for which Japanese days, in which encoding."""
 
     dataset = SelectField(
-        _l("What to export"), choices=list(DATASET_NAMES.items()), validators=[InputRequired()]
+        _l("What to export"),
+        # A required select starts on an empty choice, so nothing is exported by mistake.
+        choices=[("", _l("Choose…")), *DATASET_NAMES.items()],
+        validators=[InputRequired()],
     )
     since = DateField(_l("From"), validators=[Optional(), _in_range])
     until = DateField(_l("To"), validators=[Optional(), _in_range])

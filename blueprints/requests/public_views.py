@@ -15,6 +15,8 @@ from flask import current_app, redirect, render_template, request, url_for
 
 from inventory.core.errors import DomainError
 from inventory.requests.errors import RateLimited
+from inventory.requests.models import Delivery
+from inventory.requests.personal_data import personal_errors
 from inventory.requests.public import submit_public_request
 from inventory.settings.organisation import get_settings
 from inventory.stock.catalog import find_location_by_code
@@ -35,7 +37,15 @@ def _form_page(location):
     message, status = None, 200
     if form.is_submitted() and (form.website.data or "").strip():
         return redirect(url_for(".public_thanks"))  # a robot: same answer, nothing stored
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.delivery.data == Delivery.MAIL:
+        # Every missing or malformed mail field at once, beside the consent box: on a phone,
+        # one error per submit is four submits.
+        for error in personal_errors(**form.mail_data()):
+            if not form[error.field].errors:  # the form's own check may have said it already
+                attach_request_error(form, error)
+            valid = False
+    if valid:
         try:
             submit_public_request(
                 quantity=form.quantity.data,

@@ -159,6 +159,9 @@ def check_job(job: PrintJob) -> PrintJob:
         raise InvalidValue("a placard needs a location", field="location_id")
     if job.layout == CUSTOM and not job.custom:
         raise InvalidValue("custom layout without measures", field="layout")
+    if job.product == Product.PLACARD:
+        # One page per location, as the choice says: the label count (12 by default) is not for it.
+        job = replace(job, count=1, skip=0)
     # The batch names the sheet it was printed on, even when the product's standard was meant.
     # Tenths of a millimetre, as stored: a preview shows exactly what a reprint will print.
     return replace(

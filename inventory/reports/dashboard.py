@@ -148,8 +148,8 @@ def storeroom_cover(now: datetime | None = None, window: timedelta = COVER_WINDO
     return result
 
 
-def due_locations(now: datetime | None = None, limit: int = DUE_LIMIT) -> list[rounds.PlanRow]:
-    """Placement points due soon (overdue visit, open request or empty within a week), most urgent first."""
+def due_locations(now: datetime | None = None, limit: int | None = DUE_LIMIT) -> list[rounds.PlanRow]:
+    """Placement points due (empty, overdue visit, open request or empty within a week), most urgent first."""
     now = now or utcnow()
     try:
         plan = rounds.round_plan(now)
@@ -161,9 +161,33 @@ def due_locations(now: datetime | None = None, limit: int = DUE_LIMIT) -> list[r
         if row.report_kind
         or row.overdue
         or row.open_requests
+        or row.expected_now <= 0  # found empty, even before its pace is known
         or (row.days_left is not None and row.days_left <= DUE_WITHIN_DAYS)
     ]
     return due[:limit]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for the office, for the staff home page: each list with its count."""
+
+    new_requests: int
+    open_requests: int
+    due: list[rounds.PlanRow]
+    low_stock: list[CoverRow]
+
+
+def waiting(now: datetime | None = None) -> Waiting:
+    """New and open requests, locations due a visit (found empty, asked for, overdue), low storeroom stock."""
+    now = now or utcnow()
+    open_counts = request_queries.open_request_counts()
+    return Waiting(
+        new_requests=request_queries.count_new(),
+        open_requests=sum(open_counts.values()),
+        # Found empty first: people are asking for a pack there right now.
+        due=sorted(due_locations(now, limit=None), key=lambda row: row.expected_now > 0),
+        low_stock=[row for row in storeroom_cover(now) if row.low],
+    )
 
 
 def last_months(now: datetime, count: int = CHART_MONTHS) -> list[date]:

@@ -87,7 +87,8 @@ def packing_slip_for(request_id: int, *, today: date | None = None) -> labels.Pa
         sender=_sender(),
         message=SLIP_MESSAGE,
         date_text=f"{day.year}年{day.month}月{day.day}日",
-        quantity_text=f"{request.quantity} 点",
+        # 「点」 reads like a shop's invoice; 「個」 is how a parcel's contents are counted.
+        quantity_text=f"{request.quantity} 個",
     )
 
 

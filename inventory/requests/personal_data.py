@@ -20,7 +20,7 @@ from inventory.accounts.models import User
 from inventory.core.checks import check_text
 from inventory.core.clock import utcnow
 from inventory.core.db import db, unit_of_work
-from inventory.core.errors import InvalidValue
+from inventory.core.errors import DomainError, InvalidValue
 from inventory.requests.models import (
     MAX_ADDRESS,
     MAX_ADDRESS2,
@@ -89,6 +89,26 @@ def check_personal(*, recipient_name, postal_code, address, address2=None) -> Pe
         address=_personal_text(address, field="address", limit=MAX_ADDRESS, required=True),
         address2=_personal_text(address2, field="address2", limit=MAX_ADDRESS2, required=False),
     )
+
+
+def personal_errors(*, recipient_name, postal_code, address, address2=None) -> list[DomainError]:
+    """Every problem with a mailing's fields at once, so a form can show them together.
+
+    `check_personal` stops at the first; a phone user should not fix them one submit at a time.
+    """
+    checks = (
+        lambda: _personal_text(recipient_name, field="recipient_name", limit=MAX_NAME, required=True),
+        lambda: normalize_postal_code(postal_code),
+        lambda: _personal_text(address, field="address", limit=MAX_ADDRESS, required=True),
+        lambda: _personal_text(address2, field="address2", limit=MAX_ADDRESS2, required=False),
+    )
+    errors = []
+    for check in checks:
+        try:
+            check()
+        except DomainError as error:
+            errors.append(error)
+    return errors
 
 
 def add_personal(session, request_id: int, personal: PersonalInput) -> None:

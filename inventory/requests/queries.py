@@ -121,6 +121,18 @@ def count_requests(*, since: datetime | None = None, until: datetime | None = No
     return counts
 
 
+def count_new() -> int:
+    """How many requests nobody has handled yet (status new): the navigation's badge, one COUNT."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(PackRequest)
+            .where(PackRequest.status == RequestStatus.NEW.value)
+        )
+        or 0
+    )
+
+
 def open_refills_by_location() -> dict[int, int]:
     """Open school refills per location, for the round plan."""
     rows = db.session.execute(

@@ -20,6 +20,8 @@ class OrganisationSettings(Model):
     org_name: Mapped[str] = mapped_column(sa.String(100), default="")
     consultation_phone: Mapped[str] = mapped_column(sa.String(30), default="")
     hours: Mapped[str] = mapped_column(sa.String(100), default="")
+    # Where a pack is collected ("I will collect it at the office"): the thanks page says it.
+    office_address: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     line_contact: Mapped[str] = mapped_column(sa.String(100), default="")
     email_contact: Mapped[str] = mapped_column(sa.String(254), default="")
     cafe_text: Mapped[str] = mapped_column(sa.String(300), default="")

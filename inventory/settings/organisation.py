@@ -31,6 +31,7 @@ class Settings:
     org_name: str
     consultation_phone: str
     hours: str
+    office_address: str
     line_contact: str
     email_contact: str
     cafe_text: str
@@ -44,6 +45,7 @@ DEFAULTS = Settings(
     org_name="つながりパック",
     consultation_phone="0157-57-3190",
     hours="平日 9:00〜17:30",
+    office_address="",
     line_contact="",
     email_contact="",
     cafe_text="",

@@ -49,6 +49,7 @@ ACCESS = {
     "public.report": PUBLIC,
     "public.reported": PUBLIC,
     "public.where": PUBLIC,
+    "public.favicon": PUBLIC,
     # stock.* (ledger pages)
     "stock.overview": {"admin", "staff", "volunteer"},
     "stock.history": STAFF,

@@ -49,11 +49,14 @@ def test_set_password_deactivate_and_list(runner, make_user):
     assert runner.invoke(args=["users", "deactivate", "ghost"]).exit_code != 0
 
 
-def test_demo_seed_creates_an_admin_once_and_prints_its_password(runner):
+def test_demo_seed_creates_an_account_per_role_once_and_prints_each_password(runner):
     first = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert first.exit_code == 0, first.output
-    password = first.output.split("password '")[1].split("'")[0]
-    assert accounts.login("demo-admin", password, address=None).user.role == "admin"
+    for role in ("admin", "staff", "volunteer", "school"):
+        line = next(line for line in first.output.splitlines() if f"'demo-{role}'" in line)
+        password = line.split("password '")[1].split("'")[0]
+        assert accounts.login(f"demo-{role}", password, address=None).user.role == role
+    assert "users set-password" in first.output
     second = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert "skipped" in second.output
 

@@ -1,12 +1,10 @@
-"""The shared base of every form: WTForms' own messages in the user's language, parsed once."""
+"""The shared base of every form: the built-in checks worded by the project, in the user's language."""
 
 from __future__ import annotations
 
-from babel import support
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
-from blueprints import forms
 from blueprints.forms import AppForm
 
 
@@ -22,23 +20,9 @@ def _errors(app, language: str) -> list[str]:
         return form.age.errors
 
 
-def test_wtforms_own_messages_follow_the_language(app):
-    assert _errors(app, "ja") == ["このフィールドは必須です。"]
-    assert _errors(app, "en") == ["This field is required."]
-
-
-def test_wtforms_catalogue_is_parsed_once_per_language_not_per_request(app, monkeypatch):
-    loads = []
-    real_load = support.Translations.load
-    monkeypatch.setattr(
-        support.Translations,
-        "load",
-        lambda *args, **kwargs: loads.append(kwargs.get("domain")) or real_load(*args, **kwargs),
-    )
-    forms._wtforms_messages.cache_clear()
-    for _ in range(3):
-        _errors(app, "ja")
-    assert loads == ["wtforms"]
+def test_the_built_in_checks_speak_the_users_language_in_the_projects_words(app):
+    assert _errors(app, "ja") == ["「Age」を入力してください。"]
+    assert _errors(app, "en") == ["Please fill in “Age”."]
 
 
 def test_checkbox_list_writes_the_html_of_wtforms_list_of_checkboxes(app):

@@ -1,6 +1,7 @@
 """The public request form: the minimum for delivery, consent, a honeypot, a limit across processes."""
 
 import logging
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -81,6 +82,21 @@ def test_mail_without_consent_is_refused_with_a_message(client, table_counts):
     assert table_counts()["pack_request"] == 0
 
 
+def test_the_public_form_shows_every_problem_at_once(client, table_counts):
+    response = client.post(
+        "/request",
+        data=form(consent="", recipient_name="", postal_code="12", address="", address2="x" * 500),
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    errors = re.findall(r'<p class="error"[^>]*>([^<]+)</p>', html)
+    # Consent, name, postal code, address and building: five messages after one submit.
+    assert len(errors) == 5, errors
+    assert any("チェック" in e or "同意" in e for e in errors)
+    assert any("郵便番号" in e for e in errors)
+    assert set(table_counts().values()) == {0}
+
+
 def test_the_honeypot_drops_robots_silently(client, table_counts):
     response = client.post("/request", data=form(website="http://spam.example"))
     assert response.status_code == 302 and response.headers["Location"] == "/request/thanks"
@@ -92,14 +108,14 @@ def test_the_honeypot_drops_robots_silently(client, table_counts):
     [
         ({"postal_code": "12-345"}, "A postal code has 7 digits"),
         ({"postal_code": ""}, "Enter the postal code"),
-        ({"address": "北" * 10_000}, "Field cannot be longer than"),
+        ({"address": "北" * 10_000}, "can be at most"),
         ({"recipient_name": "ゆき😀"}, "Please remove emoji and special characters."),
         ({"recipient_name": "ゆ\x07き"}, "Please remove the special characters."),
-        ({"quantity": "0"}, "Not a valid choice"),
-        ({"quantity": "-1"}, "Not a valid choice"),
-        ({"quantity": "99999999999999999999"}, "Not a valid choice"),
-        ({"quantity": "abc"}, "Not a valid choice"),
-        ({"delivery": "drone"}, "Not a valid choice"),
+        ({"quantity": "0"}, "from the list"),
+        ({"quantity": "-1"}, "from the list"),
+        ({"quantity": "99999999999999999999"}, "from the list"),
+        ({"quantity": "abc"}, "from the list"),
+        ({"delivery": "drone"}, "from the list"),
         ({"idempotency_key": ""}, "This form is incomplete"),
     ],
 )

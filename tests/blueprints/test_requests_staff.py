@@ -64,13 +64,13 @@ def test_opening_the_name_and_address_is_logged_and_not_cached(client, auth):
     "overrides,message",
     [
         ({"postal_code": "0900"}, "A postal code has 7 digits"),
-        ({"address": "x" * 10_000}, "Field cannot be longer than"),
+        ({"address": "x" * 10_000}, "can be at most"),
         ({"recipient_name": "🌸"}, "Please remove emoji and special characters."),
         ({"recipient_name": "a\x1bb"}, "Please remove the special characters."),
         ({"recipient_name": ""}, "Enter a name for the envelope"),
-        ({"quantity": "0"}, "Number must be between"),
-        ({"quantity": "-3"}, "Number must be between"),
-        ({"quantity": "1000000000000"}, "Number must be between"),
+        ({"quantity": "0"}, "must be a number from"),
+        ({"quantity": "-3"}, "must be a number from"),
+        ({"quantity": "1000000000000"}, "must be a number from"),
         ({"quantity": "two"}, "Please enter a whole number."),
         ({"location_id": "999999"}, "Choose a location from the list."),
     ],
@@ -217,7 +217,7 @@ def test_a_school_asks_for_a_refill_through_its_page(client, auth, school_of, po
         f"/school/locations/{point.id}?lang=en",
         data={**data, "quantity": "0", "idempotency_key": fresh_key()},
     )
-    assert "Number must be between" in bad.get_data(as_text=True) and table_counts()["pack_request"] == 1
+    assert "must be a number from" in bad.get_data(as_text=True) and table_counts()["pack_request"] == 1
 
 
 def test_labels_download_as_pdf_and_the_address_label_is_logged(client, auth, mail_request):
