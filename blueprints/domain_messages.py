@@ -85,6 +85,8 @@ def message_for(error: DomainError) -> str:
     if isinstance(error, Conflict):
         return _("This clashes with what is already recorded.")
     if isinstance(error, InvalidValue):
+        if error.details.get("reason") == "characters":
+            return _("Please remove the special characters.")
         return _("Please check this value.")
     return _("This could not be recorded. Nothing was changed.")
 

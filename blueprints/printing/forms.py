@@ -22,6 +22,7 @@ from ..forms import (
     OneTimeKeyForm,
     nfkc,
     optional_int,
+    row_id_choice,
 )
 
 # What people type for a minus sign: the typographic minus, dashes, and the long-vowel mark
@@ -127,7 +128,7 @@ class JobFields(LayoutFields):
     product = SelectField(_l("What to print"), choices=product_choices, default=Product.PACKAGE_LABEL.value)
     location_id = SelectField(
         _l("QR code leads to"),
-        coerce=optional_int,
+        coerce=row_id_choice,
         validate_choice=False,
         choices=location_choices,
         description=_l("A location's page counts its scans; the general page does not."),

@@ -34,8 +34,7 @@ from ..forms import (
     CleanStringField,
     NumberField,
     OneTimeKeyForm,
-    no_control_characters,
-    optional_int,
+    row_id_choice,
 )
 from . import names
 
@@ -47,7 +46,7 @@ class IdSelectField(SelectField):
     """A select box of database ids; whether the chosen id may be used is the service's call."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", optional_int)
+        kwargs.setdefault("coerce", row_id_choice)
         kwargs.setdefault("validate_choice", False)
         kwargs.setdefault("choices", [])
         super().__init__(label, validators, **kwargs)
@@ -67,7 +66,7 @@ class NameField(StringField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs["filters"] = [*kwargs.get("filters", ()), _strip]
-        super().__init__(label, [*(validators or ()), no_control_characters], **kwargs)
+        super().__init__(label, validators, **kwargs)
 
 
 def _strip(value):
