@@ -51,6 +51,15 @@ class IdSelectField(SelectField):
         kwargs.setdefault("choices", [])
         super().__init__(label, validators, **kwargs)
 
+    def process_formdata(self, valuelist):
+        """A value that cannot be a row's id (a forged 2**40) is a message here, not a query."""
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Choose one of the options.")) from None
+
 
 class SignedNumberField(NumberField):
     """A whole number that may be negative; the typographic minus (−) counts as a minus sign."""
