@@ -117,3 +117,11 @@ def test_a_postgresql_backup_restores_to_the_same_data(runner, database, databas
         with engine.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{copy_name}"'))
         engine.dispose()
+
+
+def test_users_create_refuses_a_name_starting_with_a_hyphen(runner):
+    result = runner.invoke(
+        args=["users", "create", "--role", "staff", "--password-stdin", "--", "-1"], input="a-long-password\n"
+    )
+    assert result.exit_code != 0 and "cannot start with '-'" in result.output
+    assert accounts.find_user("-1") is None
