@@ -43,6 +43,18 @@ def test_the_page_showing_a_new_api_token_is_not_stored(client, auth, make_user)
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_no_store_is_for_signed_in_pages_only_shared_files_and_public_pages_keep_theirs(client, auth, point):
+    auth.login_as("volunteer")
+    assert caching_of(client, "/rounds") == (200, "no-store")
+    for url in ("/static/style.css", "/sw.js"):
+        status, caching = caching_of(client, url)
+        assert status == 200 and "no-store" not in caching, url
+    auth.logout()
+    for url in ("/login", f"/l/{point.code}", "/support", "/static/style.css"):
+        status, caching = caching_of(client, url)
+        assert status == 200 and "no-store" not in caching, url
+
+
 def test_an_api_answer_to_a_token_is_not_stored(client, make_user):
     secret = api_tokens.issue_token(make_user("volunteer").id, "phone")
     response = client.get("/api/v1/stock", headers={"Authorization": f"Bearer {secret}"})
@@ -54,13 +66,3 @@ def caching_of(client, url) -> tuple[int, str]:
     response = client.get(url)
     response.close()
     return response.status_code, response.headers.get("Cache-Control", "")
-
-
-def test_public_pages_and_shared_files_keep_their_own_caching(client, auth, point):
-    for url in ("/login", f"/l/{point.code}", "/support", "/static/style.css"):
-        status, caching = caching_of(client, url)
-        assert status == 200 and "no-store" not in caching, url
-    auth.login_as("volunteer")
-    for url in ("/static/style.css", "/sw.js"):
-        status, caching = caching_of(client, url)
-        assert status == 200 and "no-store" not in caching, url

@@ -51,12 +51,6 @@ def test_an_id_no_row_can_have_is_a_404_on_every_route(app, client, auth, imposs
             assert response.status_code == 404, (method, url)
 
 
-def test_the_largest_possible_id_is_still_looked_up_and_simply_not_found(client, auth):
-    auth.login_as("staff")
-    assert client.get(f"/stock/records/{MAX_ROW_ID}").status_code == 404
-    assert client.get(f"/visits/{MAX_ROW_ID}").status_code == 404
-
-
 @pytest.mark.parametrize("segment", ["ABC%00DEF", "ABC%01DEF", "ABC%7FDEF", "ABC%C2%85DE"])
 def test_a_control_character_in_a_path_segment_is_a_404_on_every_route(app, client, auth, segment):
     auth.login_as("admin")
@@ -101,8 +95,6 @@ def test_a_select_box_with_an_impossible_id_gets_a_field_error_and_writes_nothin
         "/requests?location=1099511627776",
         "/print/?location=1099511627776",
         "/print/?assembly=1099511627776",
-        "/print/preview.png?location_id=1099511627776",
-        "/rounds?location=1099511627776",
     ],
 )
 def test_a_query_filter_with_an_impossible_id_is_ignored_or_explained(client, auth, storeroom, url):
@@ -145,7 +137,6 @@ def post_visit(client, token, point, **overrides):
         ("note", "bell\x07"),
         ("note", "\u202eevil"),
         ("idempotency_key", "abcdefgh\x00ijkl"),
-        ("storeroom_id", 2**40),
         ("occurred_at", EXTREME_TIMES[0]),
         ("occurred_at", EXTREME_TIMES[1]),
     ],
@@ -227,11 +218,15 @@ def test_the_restock_form_refuses_control_characters_in_any_field(
     assert count_rows(LEDGER_TABLES) == before
 
 
-def test_a_multi_line_note_keeps_its_line_breaks(client, auth, packages, storeroom, point):
+def test_a_nul_byte_in_the_hidden_key_is_refused_but_line_breaks_in_the_note_are_text(
+    client, auth, packages, storeroom, point
+):
     packages(3)
     auth.login_as("volunteer")
-    response = client.post(f"/l/{point.code}/visit", data=restock_form(storeroom, note="一行目\r\n二行目"))
-    assert response.status_code == 302
+    forged = restock_form(storeroom, idempotency_key=uuid.uuid4().hex + "\x00")
+    assert client.post(f"/l/{point.code}/visit", data=forged).status_code == 422
+    note = restock_form(storeroom, note="一行目\r\n二行目")
+    assert client.post(f"/l/{point.code}/visit", data=note).status_code == 302
 
 
 @pytest.mark.parametrize(
