@@ -194,6 +194,8 @@ def test_the_restock_form_refuses_an_extreme_time_in_its_hidden_field(
     before = count_rows(LEDGER_TABLES)
     response = client.post(f"/l/{point.code}/visit", data=restock_form(storeroom, occurred_at=when))
     assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "正しい日付を入力してください" in html or "未来の日付" in html
     assert count_rows(LEDGER_TABLES) == before
 
 
