@@ -15,7 +15,7 @@ class RowIdConverter(IntegerConverter):
     than with no row.
     """
 
-    def __init__(self, map, *args, **kwargs):
+    def __init__(self, map):
         super().__init__(map, min=1, max=MAX_ROW_ID)
 
 
