@@ -126,7 +126,8 @@ def all_rows() -> dict[str, int]:
     """Rows in every table that a refusal must leave alone."""
     db.session.rollback()
     names = [n for n in sa.inspect(db.engine).get_table_names() if n not in COUNTED_ON_REFUSAL]
-    counts = {n: db.session.scalar(sa.text(f'SELECT count(*) FROM "{n}"')) for n in names}
+    query = " UNION ALL ".join(f"SELECT '{n}', count(*) FROM \"{n}\"" for n in names)  # one round trip
+    counts = dict(db.session.execute(sa.text(query)).all())
     db.session.rollback()
     return counts
 
