@@ -24,6 +24,7 @@ def register_all(app: Flask) -> None:
         reports,
         requests,
         rounds,
+        routing,
         security,
         stock,
     )
@@ -31,6 +32,7 @@ def register_all(app: Flask) -> None:
     from .auth.access import init_app as init_login
     from .extensions import csrf, migrate
 
+    routing.init_app(app)  # before any route is added: the converters are looked up then
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

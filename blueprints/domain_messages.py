@@ -90,6 +90,8 @@ def message_for(error: DomainError) -> str:
                 "Enter a name with at least one letter or number. Emoji and symbols alone cannot be "
                 "printed on the placard."
             )
+        if error.details.get("reason") == "characters":
+            return _("Please remove the special characters.")
         return _("Please check this value.")
     return _("This could not be recorded. Nothing was changed.")
 

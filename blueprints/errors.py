@@ -29,11 +29,11 @@ def _messages():
     }
 
 
-def _render(code: int, message: str | None = None):
+def _render(code: int, message: str | None = None, headers=()):
     message = message or _messages().get(code) or _messages()[400 if code < 500 else 500]
     if request.path.startswith("/api/"):
-        return {"error": {"status": code, "message": message}}, code
-    return render_template("errors/error.html", code=code, message=message), code
+        return {"error": {"status": code, "message": message}}, code, headers
+    return render_template("errors/error.html", code=code, message=message), code, headers
 
 
 def _csrf_error(error: CSRFError):
@@ -45,7 +45,9 @@ def _csrf_error(error: CSRFError):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return _render(error.code)
+    # What the error says in its headers stays said: a 405's Allow, a 429's Retry-After.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    return _render(error.code, headers=headers)
 
 
 def _unexpected_error(error: Exception):

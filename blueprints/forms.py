@@ -8,15 +8,14 @@ import uuid
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import FieldList, FormField, HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, TextArea
 
+from inventory.core.checks import has_control_characters, is_row_id
 from inventory.core.models import MAX_KEY_LENGTH, MIN_KEY_LENGTH
 
 from .form_messages import STOCK_MESSAGES, name_fields
-
-CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
 def nfkc(value):
@@ -24,14 +23,8 @@ def nfkc(value):
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
-def no_control_characters(form, field):
-    """Refuse control and unassigned characters (newlines are allowed in multi-line text)."""
-    if any(unicodedata.category(ch) in CONTROL_CATEGORIES and ch not in "\r\n\t" for ch in field.data or ""):
-        raise ValidationError(_l("Please remove the special characters."))
-
-
 def optional_int(value):
-    """An id from a select box or a query string: None when blank or not a number."""
+    """A number from a select box or a query string: None when blank or not a number."""
     if value is None or value == "":
         return None
     if isinstance(value, int):
@@ -42,12 +35,28 @@ def optional_int(value):
         return None
 
 
+def optional_row_id(value):
+    """A row's id from a query string: None when blank, not a number or no possible id."""
+    number = optional_int(value)
+    return number if is_row_id(number) else None
+
+
+def row_id_choice(value):
+    """The `coerce` of a select box of ids: None when blank; no possible id is a field error."""
+    number = optional_int(value)
+    if number is None and value not in (None, ""):
+        raise ValueError("not a number")
+    if number is not None and not is_row_id(number):
+        raise ValueError("not an id")
+    return number
+
+
 class CleanStringField(StringField):
-    """A text field that is NFKC-normalised, trimmed and free of control characters."""
+    """A text field that is NFKC-normalised and trimmed (AppForm refuses its control characters)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs["filters"] = [*kwargs.get("filters", ()), nfkc]
-        super().__init__(label, [*(validators or ()), no_control_characters], **kwargs)
+        super().__init__(label, validators, **kwargs)
 
 
 class NumberField(IntegerField):
@@ -73,6 +82,9 @@ class AppForm(FlaskForm):
 
     WTForms' stock sentences are replaced in one place (`form_messages`): each error names
     its field and limit in the user's language, whatever validator raised it.
+
+    It also refuses control characters in whatever was typed or sent in any field (text, hidden
+    keys, select boxes, numbers): one check for every form, so no field can forget it.
     """
 
     class Meta:
@@ -87,10 +99,43 @@ class AppForm(FlaskForm):
         )
 
     def validate(self, extra_validators=None):
-        """Validate, then word every stock error this project's way (see form_messages)."""
+        """Validate, word every stock error this project's way (see form_messages), then check
+        every field sent for control characters."""
         valid = super().validate(extra_validators=extra_validators)
         name_fields(self)
-        return valid
+        return refuse_control_characters(self) and valid
+
+
+def refuse_control_characters(form) -> bool:
+    """Put an error on each field whose sent text holds a control character; False if any did.
+
+    Line breaks and tabs are text in a multi-line box only. A password may hold invisible
+    characters someone chose; only control characters (a NUL byte) are refused there.
+    """
+    clean = True
+    for field in _sent_fields(form):
+        multiline = isinstance(field.widget, TextArea)
+        values = [value for value in field.raw_data or () if isinstance(value, str)]
+        if isinstance(field, PasswordField):
+            bad = any(unicodedata.category(ch) == "Cc" for value in values for ch in value)
+        else:
+            bad = any(has_control_characters(value, multiline=multiline) for value in values)
+        if bad:
+            field.errors = [*field.errors, _l("Please remove the special characters.")]
+            clean = False
+    return clean
+
+
+def _sent_fields(form):
+    # A sub-form that is an AppForm checks its own fields when it validates.
+    for field in form:
+        entries = field.entries if isinstance(field, FieldList) else [field]
+        for entry in entries:
+            if isinstance(entry, FormField):
+                if not isinstance(entry.form, AppForm):
+                    yield from _sent_fields(entry.form)
+            else:
+                yield entry
 
 
 class CsrfOnlyForm(AppForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere, no third-party origin: the app must work on a closed network.
@@ -11,6 +12,8 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# The same for everyone, so they keep their own caching when someone is signed in.
+SHARED_FILES = {"static", "rounds.service_worker"}
 
 
 def init_app(app: Flask) -> None:
@@ -31,6 +34,11 @@ def _set_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint not in SHARED_FILES and current_user.is_authenticated:
+        # A signed-in page (names, addresses, a new API token) must not stay in a browser's or a
+        # proxy's cache for the next person at a shared PC. The phone's offline copies are kept
+        # by its service worker, which does not go by this header.
+        headers["Cache-Control"] = "no-store"
     return response
 
 

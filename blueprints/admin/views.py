@@ -57,15 +57,19 @@ def new_user():
             )
         except Conflict:
             form.username.errors.append(_("This user name or e-mail is already in use."))
-        except InvalidValue:
-            form.username.errors.append(_("Use letters, digits and . _ - @ only."))
+        except InvalidValue as error:
+            form.username.errors.append(
+                _("A user name cannot start with a hyphen (-).")
+                if error.details.get("reason") == "leading_dash"
+                else _("Use letters, digits and . _ - @ only.")
+            )
         else:
             flash(_("The account %(name)s was created.", name=form.username.data), "success")
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<row_id:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int):
     """Change an account's role, name, e-mail or language."""
@@ -104,7 +108,7 @@ def _user_page(user, form, *, reset_form=None, token_form=None, new_token=None, 
     ), status
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<row_id:user_id>/password", methods=["POST"])
 @admin_required
 def reset_password(user_id: int):
     """Set a new password for an account; its sessions end."""
@@ -117,7 +121,7 @@ def reset_password(user_id: int):
     return _user_page(user, UserEditForm(obj=user), reset_form=form, status=400)
 
 
-@bp.route("/users/<int:user_id>/tokens", methods=["POST"])
+@bp.route("/users/<row_id:user_id>/tokens", methods=["POST"])
 @admin_required
 def issue_token(user_id: int):
     """Issue a personal API token; it is shown on this page once and never again."""
@@ -129,7 +133,7 @@ def issue_token(user_id: int):
     return _user_page(user, UserEditForm(obj=user), new_token=token)
 
 
-@bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/users/<row_id:user_id>/tokens/<row_id:token_id>/revoke", methods=["POST"])
 @admin_required
 def revoke_token(user_id: int, token_id: int):
     """Revoke one of an account's API tokens."""
@@ -144,7 +148,7 @@ def revoke_token(user_id: int, token_id: int):
     return redirect(url_for(".edit_user", user_id=user.id))
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<row_id:user_id>/active", methods=["POST"])
 @admin_required
 def toggle_active(user_id: int):
     """Deactivate or reactivate an account."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from flask_login import current_user
 
 from inventory.accounts import api_tokens
@@ -37,9 +37,13 @@ def _bearer() -> str | None:
 
 
 def _user_from_bearer(req):
+    # Flask-Login asks only when the session cookie signed no one in; what answers here is
+    # remembered, so CSRF is waived for a request a token signed in, and for no other.
     if not req.path.startswith("/api/"):
         return None
-    return api_tokens.user_for_token(_bearer())
+    user = api_tokens.user_for_token(_bearer())
+    g.signed_in_by_token = user is not None
+    return user
 
 
 def _problem(status: int, message: str, errors: dict | None = None):
@@ -57,8 +61,10 @@ def _authenticate():
         return _problem(401, "Sign in or send a personal API token (Authorization: Bearer …).")
     if current_user.role not in API_ROLES:
         return _problem(403, "This account may not use the API.")
-    if request.method == "POST" and _bearer() is None:
-        csrf.protect()  # a cookie session must prove the request came from our own page
+    signed_in_by_cookie = not g.get("signed_in_by_token")
+    if request.method == "POST" and signed_in_by_cookie and current_app.config["WTF_CSRF_ENABLED"]:
+        # A cookie session must prove the request came from our own page, bearer header or not.
+        csrf.protect()
     return None
 
 

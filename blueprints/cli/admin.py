@@ -50,6 +50,8 @@ def create_user(username, role, email, display_name, password_stdin):
     except Conflict:
         _fail(f"the name or e-mail is already in use: {username}")
     except InvalidValue as error:
+        if error.details.get("reason") == "leading_dash":
+            _fail("a user name cannot start with '-' (commands would read it as an option)")
         _fail(f"invalid {error.field}: {error.details or 'see the rules in the README'}")
     click.echo(f"created {user.username} ({user.role})")
 

@@ -23,6 +23,7 @@ from ..forms import (
     nfkc,
     optional_int,
 )
+from ..stock.forms import IdSelectField
 
 # What people type for a minus sign: the typographic minus, dashes, and the long-vowel mark
 # a Japanese keyboard gives for the minus key in kana mode.
@@ -132,10 +133,8 @@ class JobFields(LayoutFields):
     """A whole print job, as the print page and its preview image take it."""
 
     product = SelectField(_l("What to print"), choices=product_choices, default=Product.PACKAGE_LABEL.value)
-    location_id = SelectField(
+    location_id = IdSelectField(
         _l("QR code leads to"),
-        coerce=optional_int,
-        validate_choice=False,
         choices=location_choices,
         description=_l("A location's page counts its scans; the general page does not."),
     )

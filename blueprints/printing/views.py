@@ -26,6 +26,7 @@ from inventory.settings.organisation import get_settings
 from inventory.stock import catalog
 
 from ..auth.access import roles_required, staff_required
+from ..forms import optional_row_id
 from . import bp
 from .forms import (
     PLACARD_LAYOUTS,
@@ -126,7 +127,7 @@ def _prefilled_form() -> tuple[PrintForm, str | None]:
     count = optional_int(request.args.get("count"))
     data = dict(
         product=product if product in {p.value for p in Product} else Product.PACKAGE_LABEL.value,
-        location_id=optional_int(request.args.get("location")),
+        location_id=optional_row_id(request.args.get("location")),
         layout="",
         skip=0,
         offset_x_mm=0.0,
@@ -218,7 +219,7 @@ def batches():
     return render_template("printing/batches.html", rows=printing.list_batches())
 
 
-@bp.route("/batches/<int:batch_id>", methods=["GET", "POST"])
+@bp.route("/batches/<row_id:batch_id>", methods=["GET", "POST"])
 @staff_required
 def reprint(batch_id: int):
     """Print a recorded batch again with today's settings; the skip and the offset may change."""
@@ -351,7 +352,7 @@ def _placard_job(location, form: PlacardForm) -> PrintJob:
     )
 
 
-@bp.route("/placard/<int:location_id>", methods=["GET", "POST"])
+@bp.route("/placard/<row_id:location_id>", methods=["GET", "POST"])
 @placard_required
 def placard(location_id: int):
     """A location's placard: preview and download (recorded as a batch of one)."""
@@ -380,7 +381,7 @@ def placard(location_id: int):
     )
 
 
-@bp.route("/placard/<int:location_id>/preview.png")
+@bp.route("/placard/<row_id:location_id>/preview.png")
 @placard_required
 def placard_preview(location_id: int):
     """A location's placard as PNG."""

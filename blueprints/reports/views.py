@@ -41,7 +41,7 @@ def dashboard():
     )
 
 
-@bp.route("/locations/<int:location_id>")
+@bp.route("/locations/<row_id:location_id>")
 @staff_required
 def location(location_id: int):
     """One location: its visits, consumption per day by month, predicted empty date, QR scans."""

@@ -28,8 +28,8 @@ from inventory.requests.models import (
 from inventory.requests.parcels import ADDRESS_LAYOUTS
 from inventory.requests.public import MAX_PUBLIC_PACKS
 
-from ..forms import CleanStringField, CsrfOnlyForm, NumberField, OneTimeKeyForm
-from ..stock.forms import IdSelectField, optional_int
+from ..forms import CleanStringField, CsrfOnlyForm, NumberField, OneTimeKeyForm, optional_int
+from ..stock.forms import IdSelectField
 
 CHANNEL_CHOICES = [
     (Channel.PHONE.value, _l("Phone")),

@@ -7,6 +7,7 @@ from wtforms import Form
 
 from inventory.core.errors import DomainError, InvalidDate, InvalidValue
 from inventory.requests.errors import (
+    AlreadySent,
     NoPersonalData,
     RateLimited,
     RequestClosed,
@@ -30,6 +31,11 @@ def request_message(error: DomainError) -> str:
         return _(
             "We have received several requests from this connection. Please try again in an hour, "
             "or call us instead."
+        )
+    if isinstance(error, AlreadySent):
+        return _(
+            "This request was already sent, so the name and address were not changed. To correct "
+            "them, please call or message the office; there is no need to send the form again."
         )
     if isinstance(error, RequestClosed):
         return {

@@ -14,7 +14,7 @@ import hmac
 from flask import current_app, redirect, render_template, request, url_for
 
 from inventory.core.errors import DomainError
-from inventory.requests.errors import RateLimited
+from inventory.requests.errors import AlreadySent, RateLimited
 from inventory.requests.models import Delivery
 from inventory.requests.personal_data import personal_errors
 from inventory.requests.public import submit_public_request
@@ -57,6 +57,8 @@ def _form_page(location):
             )
         except RateLimited as error:
             message, status = attach_request_error(form, error), 429
+        except AlreadySent as error:
+            message, status = attach_request_error(form, error), 409
         except DomainError as error:
             message, status = attach_request_error(form, error), 422
         else:

@@ -39,7 +39,7 @@ def school_home():
     return render_template("requests/school_home.html", views=views)
 
 
-@bp.route("/school/locations/<int:location_id>", methods=["GET", "POST"])
+@bp.route("/school/locations/<row_id:location_id>", methods=["GET", "POST"])
 @school_required
 def school_location(location_id: int):
     """One of the school's locations: level, visits, its refill requests and the refill form."""
@@ -66,7 +66,7 @@ def school_location(location_id: int):
     )
 
 
-@bp.route("/school/requests/<int:request_id>")
+@bp.route("/school/requests/<row_id:request_id>")
 @school_required
 def school_request_page(request_id: int):
     """One of the school's refill requests: its status, and the reason if it was cancelled."""

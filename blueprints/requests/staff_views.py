@@ -31,11 +31,10 @@ from inventory.settings.organisation import get_settings
 from inventory.stock import catalog
 
 from ..auth.access import admin_required, staff_required
-from ..forms import CsrfOnlyForm
+from ..forms import CsrfOnlyForm, optional_row_id
 from ..printing.messages import label_message, loss_messages
 from ..printing.views import pdf_response
 from ..stock.common import item_choices, location_choices, with_fresh_key
-from ..stock.forms import optional_int
 from . import bp
 from .forms import (
     AddressLabelForm,
@@ -74,7 +73,7 @@ def queue():
     status = request.args.get("status") or "open"
     status = status if status in STATUS_FILTERS else "open"
     kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in RequestKind} else None
-    location_id = optional_int(request.args.get("location"))
+    location_id = optional_row_id(request.args.get("location"))
     rows = list_requests(status=status, kind=kind, location_id=location_id)
     return render_template(
         "requests/queue.html",
@@ -160,14 +159,14 @@ def current_sender() -> str:
     return get_settings().sender_name
 
 
-@bp.route("/requests/<int:request_id>")
+@bp.route("/requests/<row_id:request_id>")
 @staff_required
 def detail(request_id: int):
     """One request and its next steps."""
     return render_detail(_request_or_404(request_id))
 
 
-@bp.route("/requests/<int:request_id>/personal")
+@bp.route("/requests/<row_id:request_id>/personal")
 @staff_required
 def personal(request_id: int):
     """Show the name and address (a logged read), with the label and slip to print."""
@@ -195,7 +194,7 @@ def personal(request_id: int):
     return response
 
 
-@bp.route("/requests/<int:request_id>/plan", methods=["POST"])
+@bp.route("/requests/<row_id:request_id>/plan", methods=["POST"])
 @staff_required
 def plan(request_id: int):
     """Put a school refill on a round."""
@@ -211,7 +210,7 @@ def plan(request_id: int):
     return redirect(url_for(".detail", request_id=pack_request.id))
 
 
-@bp.route("/requests/<int:request_id>/fulfil", methods=["POST"])
+@bp.route("/requests/<row_id:request_id>/fulfil", methods=["POST"])
 @staff_required
 def fulfil(request_id: int):
     """Fulfil: stock leaves the storeroom (or arrives at the school), once."""
@@ -243,7 +242,7 @@ def fulfil(request_id: int):
     return render_detail(_request_or_404(request_id), fulfil=form, message=message, status=422)
 
 
-@bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
+@bp.route("/requests/<row_id:request_id>/cancel", methods=["POST"])
 @staff_required
 def cancel(request_id: int):
     """Cancel an open request with a reason."""
@@ -271,7 +270,7 @@ def _print_refused(pack_request, error) -> object:
     return redirect(url_for(".detail", request_id=pack_request.id))
 
 
-@bp.route("/requests/<int:request_id>/address-label.pdf", methods=["POST"])
+@bp.route("/requests/<row_id:request_id>/address-label.pdf", methods=["POST"])
 @staff_required
 def address_label(request_id: int):
     """The address label on a label sheet (a logged read of the personal data)."""
@@ -292,7 +291,7 @@ def address_label(request_id: int):
     return pdf_response(pdf, f"address-{pack_request.id}.pdf")
 
 
-@bp.route("/requests/<int:request_id>/packing-slip.pdf", methods=["POST"])
+@bp.route("/requests/<row_id:request_id>/packing-slip.pdf", methods=["POST"])
 @staff_required
 def packing_slip(request_id: int):
     """The discreet packing slip (A6)."""
@@ -354,7 +353,7 @@ def school_links():
     )
 
 
-@bp.route("/school-links/<int:link_id>/remove", methods=["POST"])
+@bp.route("/school-links/<row_id:link_id>/remove", methods=["POST"])
 @admin_required
 def remove_school_link(link_id: int):
     """Unlink a school account from a location."""

@@ -8,7 +8,7 @@ from wtforms.widgets import html_params
 
 from inventory.rounds.visits import MAX_PACKAGES_AT_A_LOCATION
 
-from ..forms import NumberField, OneTimeKeyForm, no_control_characters
+from ..forms import NumberField, OneTimeKeyForm
 
 FLAG_CHOICES = [
     ("dispenser_broken", _l("Dispenser broken")),
@@ -60,7 +60,7 @@ class RestockForm(OneTimeKeyForm):
     flags = CheckboxesField(_l("Anything to report?"), choices=FLAG_CHOICES, validators=[Optional()])
     note = TextAreaField(
         _l("Note"),
-        validators=[Optional(), Length(max=500), no_control_characters],
+        validators=[Optional(), Length(max=500)],
         description=_l("Please do not write anything about people here."),
     )
     storeroom_id = SelectField(_l("Packages taken from"), coerce=int, validate_choice=True)

@@ -112,7 +112,7 @@ def record_visit(code: str):
     return redirect(url_for(".visit_done", visit_id=result.visit_id))
 
 
-@bp.route("/visits/<int:visit_id>")
+@bp.route("/visits/<row_id:visit_id>")
 @round_roles
 def visit_done(visit_id: int):
     """Confirm what a visit recorded and point to the next location due."""

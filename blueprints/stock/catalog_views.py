@@ -73,7 +73,7 @@ def _recipe_form(item, formdata=None) -> tuple[RecipeForm, dict]:
     return with_fresh_key(form), {s.id: s for s in supplies}
 
 
-@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/items/<row_id:item_id>", methods=["GET", "POST"])
 @staff_required
 def edit_item(item_id: int):
     """Change an item's name, unit, pads per unit or threshold; a package shows its recipe."""
@@ -107,7 +107,7 @@ def edit_item(item_id: int):
     )
 
 
-@bp.route("/items/<int:item_id>/recipe", methods=["POST"])
+@bp.route("/items/<row_id:item_id>/recipe", methods=["POST"])
 @staff_required
 def edit_recipe(item_id: int):
     """Replace a package item's recipe with the boxes filled in."""
@@ -145,7 +145,7 @@ def edit_recipe(item_id: int):
     )
 
 
-@bp.route("/items/<int:item_id>/active", methods=["POST"])
+@bp.route("/items/<row_id:item_id>/active", methods=["POST"])
 @staff_required
 def set_item_active(item_id: int):
     """Retire an item or bring it back."""
@@ -208,7 +208,7 @@ def new_location():
     return render_template("stock/location_form.html", form=form, location=None, message=message)
 
 
-@bp.route("/locations/<int:location_id>")
+@bp.route("/locations/<row_id:location_id>")
 @staff_required
 def location(location_id: int):
     """One location: its stock, its latest movements and its public page."""
@@ -219,7 +219,7 @@ def location(location_id: int):
     )
 
 
-@bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
+@bp.route("/locations/<row_id:location_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_location(location_id: int):
     """Change a location's details; its code never changes."""
@@ -250,7 +250,7 @@ def edit_location(location_id: int):
     return render_template("stock/location_form.html", form=form, location=location, message=message)
 
 
-@bp.route("/locations/<int:location_id>/active", methods=["GET", "POST"])
+@bp.route("/locations/<row_id:location_id>/active", methods=["GET", "POST"])
 @staff_required
 def set_location_active(location_id: int):
     """Ask, then retire a location (its QR keeps working) or reopen it."""

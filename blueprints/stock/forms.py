@@ -34,8 +34,7 @@ from ..forms import (
     CleanStringField,
     NumberField,
     OneTimeKeyForm,
-    no_control_characters,
-    optional_int,
+    row_id_choice,
 )
 from . import names
 
@@ -47,10 +46,19 @@ class IdSelectField(SelectField):
     """A select box of database ids; whether the chosen id may be used is the service's call."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", optional_int)
+        kwargs.setdefault("coerce", row_id_choice)
         kwargs.setdefault("validate_choice", False)
         kwargs.setdefault("choices", [])
         super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        """A value that cannot be a row's id (a forged 2**40) is a message here, not a query."""
+        if valuelist:
+            try:
+                self.data = self.coerce(valuelist[0])
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Choose one of the options.")) from None
 
 
 class SignedNumberField(NumberField):
@@ -67,7 +75,7 @@ class NameField(StringField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs["filters"] = [*kwargs.get("filters", ()), _strip]
-        super().__init__(label, [*(validators or ()), no_control_characters], **kwargs)
+        super().__init__(label, validators, **kwargs)
 
 
 def _strip(value):

@@ -55,7 +55,7 @@ def assemble():
     return render_template("stock/assemble.html", form=form, recipes=recipes, message=message)
 
 
-@bp.route("/assemble/<int:record_id>")
+@bp.route("/assemble/<row_id:record_id>")
 @staff_required
 def assembly_result(record_id: int):
     """What one assembly used and made. Label printing for the packages hangs off this record id."""
@@ -129,7 +129,7 @@ def stocktake():
     return render_template("stock/stocktake_choose.html", locations=catalog.list_locations())
 
 
-@bp.route("/stocktake/<int:location_id>", methods=["GET", "POST"])
+@bp.route("/stocktake/<row_id:location_id>", methods=["GET", "POST"])
 @staff_required
 def stocktake_location(location_id: int):
     """Count a location: one box per item beside its balance; only filled boxes count."""
@@ -168,7 +168,7 @@ def stocktake_location(location_id: int):
     )
 
 
-@bp.route("/records/<int:record_id>/reverse", methods=["GET", "POST"])
+@bp.route("/records/<row_id:record_id>/reverse", methods=["GET", "POST"])
 @staff_required
 def reverse(record_id: int):
     """Ask, then reverse a whole record; a refusal says why."""

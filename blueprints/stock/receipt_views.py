@@ -139,14 +139,14 @@ def new_purchase():
     return render_template("stock/receipt_form.html", form=form, kind="purchase", message=message)
 
 
-@bp.route("/donations/<int:record_id>")
+@bp.route("/donations/<row_id:record_id>")
 @staff_required
 def donation(record_id: int):
     """One donation with its lines and, if any, its reversal."""
     return render_template("stock/receipt.html", receipt=or_404(stock_queries.get_donation, record_id))
 
 
-@bp.route("/purchases/<int:record_id>")
+@bp.route("/purchases/<row_id:record_id>")
 @staff_required
 def purchase(record_id: int):
     """One purchase with its lines, costs and, if any, its reversal."""

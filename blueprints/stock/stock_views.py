@@ -60,7 +60,7 @@ def history():
     )
 
 
-@bp.route("/records/<int:record_id>")
+@bp.route("/records/<row_id:record_id>")
 @staff_required
 def record(record_id: int):
     """One business record: its movements, what it reverses and what reversed it."""

@@ -66,6 +66,9 @@ def _check_username(username: str) -> None:
         raise InvalidValue("username length", field="username", maximum=MAX_NAME_LENGTH)
     if any(not (ch.isascii() and (ch.isalnum() or ch in "._-@")) for ch in username):
         raise InvalidValue("username characters", field="username")
+    if username.startswith("-"):
+        # `flask set-password -1` would read the name as an option: the CLI could not reach it.
+        raise InvalidValue("username starts with -", field="username", reason="leading_dash")
 
 
 def find_user(login: str) -> User | None:

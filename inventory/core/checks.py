@@ -19,8 +19,12 @@ MAX_ROW_ID = 2**31 - 1
 
 
 def is_row_id(value) -> bool:
-    """Whether a value can be a row's id: an int, not a bool (forged ids of any shape are not)."""
-    return isinstance(value, int) and not isinstance(value, bool)
+    """Whether a value can be a row's id: an int (not a bool) in 1..MAX_ROW_ID.
+
+    Forged ids of any shape are not; nor is 2**40, which PostgreSQL would refuse with an error
+    instead of finding no row.
+    """
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROW_ID
 
 
 MAX_QUANTITY = 1_000_000
@@ -57,7 +61,12 @@ def check_occurred_at(value: datetime | None, *, field: str = "occurred_at") -> 
     if not isinstance(value, datetime):
         raise InvalidDate(value, field=field, reason="not_a_date")
     if value.tzinfo is not None:
-        value = value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+        try:
+            value = value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+        except OverflowError:
+            # 0001-01-01T00:00+14:00 or 9999-12-31T23:59-14:00: outside what a time can be in UTC.
+            reason = "too_old" if value.year < EARLIEST.year else "future"
+            raise InvalidDate(value, field=field, reason=reason) from None
     if value > utcnow() + FUTURE_TOLERANCE:
         raise InvalidDate(value, field=field, reason="future")
     if value < EARLIEST:
@@ -65,9 +74,11 @@ def check_occurred_at(value: datetime | None, *, field: str = "occurred_at") -> 
     return value
 
 
-def clean_note(note: str | None) -> str:
-    """Trim a free-text note to its stored length."""
-    return (note or "").strip()[:MAX_NOTE_LENGTH]
+def clean_note(note: str | None, *, field: str = "note") -> str:
+    """Trim a free-text note to its stored length; refuse one that is not text or hides characters."""
+    if note is not None and not isinstance(note, str):
+        raise InvalidValue("not text", field=field, reason="not_text")
+    return check_characters((note or "").strip()[:MAX_NOTE_LENGTH], field=field, multiline=True)
 
 
 def check_text(
@@ -94,6 +105,13 @@ def check_text(
     if len(value) > limit:
         raise InvalidValue("too long", field=field, reason="too_long", maximum=limit)
     return check_characters(value, field=field, multiline=multiline, symbols=symbols)
+
+
+def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """Whether text holds a control, invisible or unassigned character (a NUL byte among them)."""
+    return any(
+        unicodedata.category(ch) in CONTROL_CATEGORIES and not (multiline and ch in "\r\n\t") for ch in value
+    )
 
 
 def check_characters(value: str, *, field: str, multiline: bool = False, symbols: bool = True) -> str:

@@ -13,6 +13,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from inventory.core.checks import check_characters
 from inventory.core.clock import utcnow
 from inventory.core.db import db, is_retryable, unit_of_work
 from inventory.core.errors import IdempotencyConflict, InvalidValue
@@ -39,7 +40,8 @@ def check_key(key) -> str:
         raise InvalidValue(
             "idempotency key", field="idempotency_key", minimum=MIN_KEY_LENGTH, maximum=MAX_KEY_LENGTH
         )
-    return key
+    # A NUL byte is an error on PostgreSQL, not a key: refused on both databases alike.
+    return check_characters(key, field="idempotency_key")
 
 
 def _stored(key: str, action: str, digest: str) -> int | None:

@@ -30,6 +30,14 @@ class UnknownRequest(NotFound):
         self.request_id = request_id
 
 
+class AlreadySent(Conflict):
+    """A one-time key sent again with another name or address: the first one was kept."""
+
+    def __init__(self, request_id: int):
+        super().__init__("already sent", request=request_id)
+        self.request_id = request_id
+
+
 class RequestClosed(Conflict):
     """The request is already fulfilled or cancelled (or cannot take this step); `status` says which."""
 

@@ -125,6 +125,22 @@ def add_personal(session, request_id: int, personal: PersonalInput) -> None:
     session.flush()
 
 
+def matches_stored(request_id: int, personal: PersonalInput | None) -> bool:
+    """Whether a resent form carries the personal data stored for its request.
+
+    Nothing is shown to anyone, so this is no access to log; a purged request matches nothing.
+    """
+    row = db.session.execute(
+        sa.select(
+            RequestPersonalData.recipient_name,
+            RequestPersonalData.postal_code,
+            RequestPersonalData.address,
+            RequestPersonalData.address2,
+        ).where(RequestPersonalData.request_id == request_id)
+    ).first()
+    return (None if row is None else PersonalInput(*row)) == personal
+
+
 def with_personal_data(request_ids) -> set[int]:
     """Which of these requests still hold personal data (for a marker in lists; nothing is read)."""
     ids = list(request_ids)

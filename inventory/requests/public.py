@@ -16,7 +16,8 @@ from inventory.core import idempotency
 from inventory.core.clock import utcnow
 from inventory.core.db import lock_for_transaction
 from inventory.core.errors import InvalidValue
-from inventory.requests.errors import RateLimited
+from inventory.requests import personal_data
+from inventory.requests.errors import AlreadySent, RateLimited
 from inventory.requests.models import Channel, PublicRequestAttempt
 from inventory.requests.services import RequestResult, add_individual, check_individual
 
@@ -74,4 +75,8 @@ def submit_public_request(
     request_id, replayed = idempotency.run(
         "submit_public_request", idempotency_key, checked.fingerprint_payload(), work
     )
+    # The key's fingerprint leaves the personal data out (no hash of an address is kept), so a
+    # resend with a corrected name or address is told it was not taken, never thanked in silence.
+    if replayed and not personal_data.matches_stored(request_id, checked.personal):
+        raise AlreadySent(request_id)
     return RequestResult(request_id, replayed=replayed)

@@ -9,7 +9,7 @@ from typing import TypedDict
 import sqlalchemy as sa
 
 from inventory.core import idempotency
-from inventory.core.checks import check_quantity, check_text, is_row_id
+from inventory.core.checks import check_quantity, check_text, has_control_characters, is_row_id
 from inventory.core.db import db, unit_of_work
 from inventory.core.errors import InvalidValue
 from inventory.stock.errors import (
@@ -236,7 +236,8 @@ def find_location_by_code(code: str | None) -> sa.Row | None:
     A read-only row with the columns of Location as attributes (`.id`, `.name`, `.active` …).
     """
     code = normalize_code(code)
-    if not 6 <= len(code) <= 8:
+    # A NUL byte would be a database error on PostgreSQL; no code holds a control character.
+    if not 6 <= len(code) <= 8 or has_control_characters(code):
         return None
     return db.session.execute(_BY_CODE, {"code": code}).first()
 

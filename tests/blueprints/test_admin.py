@@ -155,3 +155,22 @@ def test_targets_are_saved_per_fiscal_year(auth, client):
     assert settings.get_targets(2027)["packs_placed"] is None
     page = client.get("/admin/targets/2026").get_data(as_text=True)
     assert "令和8年度（2026年度）" in page
+
+
+@pytest.mark.parametrize("username", ["-1", "--help", "-x", "－ｙ"])
+def test_a_user_name_the_commands_would_read_as_an_option_is_refused(auth, client, username):
+    auth.login_as("admin")
+    before = user_count()
+    response = client.post("/admin/users/new", data=new_user_form(username=username))
+    assert response.status_code == 200
+    assert "ハイフン" in response.get_data(as_text=True)
+    assert user_count() == before
+
+
+def test_the_service_refuses_a_user_name_starting_with_a_hyphen(app):
+    from inventory.core.errors import InvalidValue
+
+    with pytest.raises(InvalidValue) as refused:
+        accounts.create_user("-1", PASSWORD, "staff")
+    assert refused.value.field == "username" and accounts.find_user("-1") is None
+    assert accounts.create_user("a-1", PASSWORD, "staff").username == "a-1"

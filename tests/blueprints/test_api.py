@@ -301,3 +301,25 @@ def test_a_phone_whose_clock_is_a_year_behind_gets_a_clear_422_and_nothing_is_wr
     assert response.status_code == 422
     assert "30日以上前" in response.get_json()["error"]["fields"]["occurred_at"]
     assert visits_recorded() == []
+
+
+def test_csrf_is_decided_by_how_the_request_signed_in_not_by_its_headers(
+    database_url, make_user, packages, point
+):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    user = make_user("volunteer")
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    csrf_token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post("/login", data={"login": user.username, "password": PASSWORD, "csrf_token": csrf_token})
+    packages(5)
+    # A forged page cannot set a valid token, but it can add any header; neither kind of header helps.
+    for header in ({"Authorization": "Bearer tp_forged"}, bearer(api_tokens.issue_token(user.id, "phone"))):
+        response = client.post("/api/v1/visits", json=visit(point), headers=header)
+        assert response.status_code == 400, header
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RestockVisit)) == 0
+    # Signed in by the token alone (no cookie), a script needs no CSRF token.
+    secret = api_tokens.issue_token(user.id, "script")
+    assert (
+        app.test_client().post("/api/v1/visits", json=visit(point), headers=bearer(secret)).status_code == 201
+    )

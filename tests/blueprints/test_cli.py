@@ -225,3 +225,11 @@ def test_prune_needs_at_least_one_day_so_the_new_backup_stays(runner, tmp_path):
     folder.mkdir()
     result = runner.invoke(args=["backup", "--prune-older-than", "0", str(folder)])
     assert result.exit_code != 0 and list(folder.iterdir()) == []
+
+
+def test_users_create_refuses_a_name_starting_with_a_hyphen(runner):
+    result = runner.invoke(
+        args=["users", "create", "--role", "staff", "--password-stdin", "--", "-1"], input="a-long-password\n"
+    )
+    assert result.exit_code != 0 and "cannot start with '-'" in result.output
+    assert accounts.find_user("-1") is None

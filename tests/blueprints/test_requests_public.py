@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from inventory.core.db import db
-from inventory.requests.models import PackRequest
+from inventory.requests.models import PackRequest, RequestPersonalData
 from inventory.requests.public import PUBLIC_LIMIT
 from tests.conftest import make_app
 from tests.ledger_fixtures import fresh_key
@@ -131,6 +131,33 @@ def test_the_same_form_sent_twice_records_once(client, table_counts):
     client.post("/request", data=data)
     client.post("/request", data=data)
     assert table_counts()["pack_request"] == 1
+
+
+def stored_personal():
+    db.session.rollback()
+    row = db.session.scalars(sa.select(RequestPersonalData)).one()
+    return row.recipient_name, row.address
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [{"recipient_name": "ひまわり２"}, {"address": "北見市とん田東町5-6"}, {"postal_code": "090-0019"}],
+)
+def test_a_resend_with_corrected_personal_data_says_already_sent_and_how_to_correct_it(
+    client, table_counts, correction
+):
+    data = form()
+    assert client.post("/request", data=data).headers["Location"].endswith("/request/thanks")
+    # The same data again, typed otherwise, is a plain resend: thanked, recorded once.
+    same = client.post("/request", data={**data, "postal_code": "090-0018"})
+    assert same.status_code == 302 and same.headers["Location"].endswith("/request/thanks")
+    response = client.post("/request", data={**data, **correction})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "すでに送信" in html and "事務局" in html
+    assert "thanks" not in response.headers.get("Location", "")
+    assert table_counts()["pack_request"] == 1
+    assert stored_personal() == (NAME, ADDRESS)
 
 
 def test_the_rate_limit_holds_across_two_app_instances_on_one_database(app, database_url, table_counts):
