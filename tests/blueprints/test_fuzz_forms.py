@@ -90,9 +90,10 @@ class FormReader(HTMLParser):
         elif tag == "select" and name:
             self._select, self._first_option = name, True
         elif tag == "option" and self._select:
-            if "selected" in a or self._first_option:
+            # The selected option, else the first real one (a placeholder option has no value).
+            if "selected" in a or (self._first_option and a.get("value")):
                 fields[self._select] = a.get("value", "")
-            self._first_option = False
+                self._first_option = False
         elif tag == "textarea" and name:
             self._textarea = name
             fields[name] = ""
