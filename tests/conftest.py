@@ -59,6 +59,7 @@ def make_app(database_url: str, **config):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "PRIVACY_PURGE_DAILY": False,
+            "ALERTS_SEND_IN_PROCESS": False,
             **config,
         }
     )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from inventory.alerts import people as alert_people
 from inventory.core.db import db
 from inventory.settings.organisation import get_settings
 
@@ -24,7 +25,10 @@ def home():
     """Show the signed-in user's home page: what their role does next."""
     if current_user.role == "school":
         return redirect(url_for("requests.school_home"))  # a school's home is its locations
-    return render_template(f"main/home_{current_user.role}.html")
+    extra = {}
+    if current_user.role == "volunteer":
+        extra["my_locations"] = alert_people.my_locations(current_user.id)
+    return render_template(f"main/home_{current_user.role}.html", **extra)
 
 
 @bp.route("/healthz")
