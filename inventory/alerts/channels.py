@@ -67,6 +67,7 @@ class EmailChannel:
                 smtp.starttls(context=ssl.create_default_context())
         if s.smtp_user:
             smtp.login(s.smtp_user, s.smtp_password)
+        smtp.ehlo_or_helo_if_needed()  # mail()/rcpt()/data() below do not greet by themselves
         return smtp
 
     def send(self, message: Message) -> Outcome:
@@ -79,7 +80,8 @@ class EmailChannel:
             return Outcome(RETRY, f"SMTP login refused ({error.smtp_code})")
         except (OSError, smtplib.SMTPException) as error:
             self._drop()
-            return Outcome(RETRY, f"SMTP server unreachable ({type(error).__name__})")
+            # The error's text here is the socket's ("timed out", "Connection refused"): no address.
+            return Outcome(RETRY, f"SMTP server unreachable ({type(error).__name__}: {error})"[:200])
         return self._transaction(self._smtp, message)
 
     def _transaction(self, smtp: smtplib.SMTP, message: Message) -> Outcome:
@@ -142,9 +144,8 @@ class LineChannel:
     """Pushes text messages through the Messaging API with the official SDK."""
 
     def __init__(self, settings: AlertSettings, api_url: str | None = None):
-        configuration = Configuration(access_token=settings.line_channel_access_token)
-        if api_url:
-            configuration.host = api_url.rstrip("/")
+        options = {"host": api_url.rstrip("/")} if api_url else {}
+        configuration = Configuration(access_token=settings.line_channel_access_token, **options)
         # The SDK would retry on its own; the outbox does the retrying, with its backoff.
         configuration.retries = 0
         self._client = ApiClient(configuration)
@@ -156,14 +157,19 @@ class LineChannel:
             to=message.address, messages=[TextMessage(text=message.body[:MAX_LINE_TEXT])]
         )
         try:
-            self._api.push_message(
-                request, x_line_retry_key=message.retry_key or None, _request_timeout=LINE_TIMEOUT
+            # The body of LINE's answer is not needed: not parsing it keeps a reply that the SDK's
+            # models do not expect from turning a delivered push into an error.
+            self._api.push_message_with_http_info(
+                request,
+                x_line_retry_key=message.retry_key or None,
+                _request_timeout=LINE_TIMEOUT,
+                _preload_content=False,
             )
         except ApiException as error:
             status = error.status or 0
             if status == 409:  # the same retry key was accepted before: it went
                 return Outcome(SENT, "LINE had it already (409)")
-            if status == 429 or status >= 500:
+            if status in (0, 429) or status >= 500:  # 0: the SDK's code for a TLS failure
                 return Outcome(RETRY, f"LINE API busy ({status})")
             return Outcome(FAILED, f"LINE API refused ({status})")
         except (TimeoutError, urllib3.exceptions.HTTPError, OSError) as error:

@@ -217,7 +217,11 @@ def send_due(
                 continue
             subject, body = render(text)
             send = channels[delivery.channel].send  # type: ignore[attr-defined]
-            outcomes.append((delivery, send(Message(message.address, subject, body, message.retry_key))))
+            try:
+                outcome = send(Message(message.address, subject, body, message.retry_key))
+            except Exception as error:  # a bug or a surprise in a library: it may have gone out
+                outcome = Outcome(FAILED, f"unexpected error ({type(error).__name__}); not retried")
+            outcomes.append((delivery, outcome))
         db.session.rollback()  # end the read before the write (a fresh BEGIN IMMEDIATE on SQLite)
         _record(token, outcomes, now(), result)
     return result
