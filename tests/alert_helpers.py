@@ -1,6 +1,6 @@
 """Real servers on localhost for the alert tests: an SMTP server (aiosmtpd) and a mute one.
 
-Import the fixtures into a test module (`from tests.alert_helpers import smtp_server`).
+Registered as a plugin in tests/conftest.py, so every test can ask for `smtp_server` or `mute_server`.
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def channel_settings():
 # --- who looks after a location -----------------------------------------------------------------
 
 
-@bp.route("/locations/<int:location_id>/volunteers", methods=["GET", "POST"])
+@bp.route("/stock/locations/<int:location_id>/volunteers", methods=["GET", "POST"])
 @staff_required
 def location_volunteers(location_id: int):
     """Choose the volunteers who look after a placement point and hear when it needs a visit."""

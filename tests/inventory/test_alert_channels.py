@@ -10,7 +10,7 @@ import pytest
 
 from inventory.alerts.channels import FAILED, RETRY, SENT, EmailChannel, LineChannel, Message
 from inventory.settings.alerts import AlertSettings
-from tests.alert_helpers import free_port, mute_server, smtp_server  # noqa: F401  (fixtures)
+from tests.alert_helpers import free_port
 
 TOKEN = "test-channel-access-token"
 LINE_USER = "U" + "0123456789abcdef" * 2
@@ -26,7 +26,7 @@ def mail(to="staff@example.org"):
     return Message(to, "New request", "There is 1 new request.")
 
 
-def test_an_email_reaches_the_smtp_server_with_its_envelope_and_headers(smtp_server):  # noqa: F811
+def test_an_email_reaches_the_smtp_server_with_its_envelope_and_headers(smtp_server):
     channel = EmailChannel(email_settings(smtp_server.port))
     assert channel.send(mail()).result == SENT
     assert channel.send(mail("other@example.org")).result == SENT  # the same session, reused
@@ -38,7 +38,7 @@ def test_an_email_reaches_the_smtp_server_with_its_envelope_and_headers(smtp_ser
     assert second.rcpt_tos == ["other@example.org"]
 
 
-def test_a_recipient_refused_for_good_fails_and_a_deferred_one_is_retried(smtp_server):  # noqa: F811
+def test_a_recipient_refused_for_good_fails_and_a_deferred_one_is_retried(smtp_server):
     channel = EmailChannel(email_settings(smtp_server.port))
     smtp_server.handler.rcpt_reply = "550 5.1.1 no such user"
     outcome = channel.send(mail())
@@ -56,14 +56,14 @@ def test_a_server_that_refuses_connections_is_retried_later():
     assert outcome.result == RETRY and "unreachable" in outcome.reason
 
 
-def test_a_server_that_never_answers_times_out_and_is_retried(mute_server):  # noqa: F811
+def test_a_server_that_never_answers_times_out_and_is_retried(mute_server):
     started = time.monotonic()
     outcome = EmailChannel(email_settings(mute_server), timeout=0.5).send(mail())
     assert time.monotonic() - started < 5
     assert outcome.result == RETRY and "timed out" in outcome.reason
 
 
-def test_a_server_that_goes_silent_after_the_message_is_not_sent_again(smtp_server):  # noqa: F811
+def test_a_server_that_goes_silent_after_the_message_is_not_sent_again(smtp_server):
     # It may have delivered the message: trying again could deliver it twice, so the admin decides.
     smtp_server.handler.data_delay = 2.0
     outcome = EmailChannel(email_settings(smtp_server.port), timeout=0.5).send(mail())

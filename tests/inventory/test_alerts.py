@@ -15,7 +15,6 @@ from inventory.core.db import db, unit_of_work
 from inventory.requests import public, services
 from inventory.requests.errors import RateLimited, UnknownRequest
 from inventory.settings.alerts import AlertSettings
-from tests.alert_helpers import smtp_server  # noqa: F401  (fixture)
 from tests.ledger_fixtures import fresh_key
 
 NOW = datetime(2026, 11, 30, 3, 0)  # a Monday, noon in Japan
@@ -299,7 +298,7 @@ def test_two_senders_at_once_deliver_each_alert_once_over_real_smtp(
     app,
     make_user,
     point,
-    smtp_server,  # noqa: F811
+    smtp_server,
 ):
     users = [make_user("volunteer", email=f"v{i}@example.org") for i in range(30)]
     people.set_volunteers(point.id, [u.id for u in users])
