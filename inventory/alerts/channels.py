@@ -15,7 +15,8 @@ import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 
 import urllib3
@@ -87,13 +88,14 @@ class EmailChannel:
     def _transaction(self, smtp: smtplib.SMTP, message: Message) -> Outcome:
         # MAIL, RCPT and DATA one by one: up to DATA nothing was delivered, so a failure there is
         # safe to retry; a server that goes silent after taking the message may have delivered it.
-        email = EmailMessage()
+        # compat32's MIMEText: the modern EmailMessage parses every header it is given, which
+        # cost more than the SMTP conversation itself (see tests/perf/bench_alerts.py).
+        email = MIMEText(message.body, "plain", "utf-8")
         email["From"] = self.settings.smtp_sender
         email["To"] = message.address
-        email["Subject"] = message.subject
+        email["Subject"] = Header(message.subject, "utf-8").encode()
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = make_msgid(domain="tsunagari.invalid")
-        email.set_content(message.body)
         try:
             code, _ = smtp.mail(self.settings.smtp_sender)
             if code != 250:

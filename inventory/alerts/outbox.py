@@ -48,6 +48,15 @@ class AlertText:
 Renderer = Callable[[AlertText], tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed row as plain values (the session's objects expire when its read ends)."""
+
+    id: int
+    channel: str
+    attempts: int
+
+
 @dataclass
 class SendResult:
     """What one run of the sender did."""
@@ -101,7 +110,7 @@ def claim(channels, now: datetime, limit: int = BATCH) -> str | None:
     return token if claimed else None
 
 
-def _claimed(token: str) -> list[tuple[AlertDelivery, Message | None, str, AlertText]]:
+def _claimed(token: str) -> list[tuple[Claimed, Message | None, str, AlertText]]:
     """The rows a token holds, each with its message (None: no address to send to, and why)."""
     rows = db.session.execute(
         sa.select(AlertDelivery, Alert, User, LineLink, Location)
@@ -148,13 +157,11 @@ def _claimed(token: str) -> list[tuple[AlertDelivery, Message | None, str, Alert
         if not user.active:
             address, why = "", "the account is deactivated"
         message = Message(address, "", "", delivery.retry_key) if address else None
-        out.append((delivery, message, why, text))
+        out.append((Claimed(delivery.id, delivery.channel, delivery.attempts), message, why, text))
     return out
 
 
-def _record(
-    token: str, outcomes: list[tuple[AlertDelivery, Outcome]], now: datetime, result: SendResult
-) -> None:
+def _record(token: str, outcomes: list[tuple[Claimed, Outcome]], now: datetime, result: SendResult) -> None:
     """Write what came of each try, only on rows this sender still holds."""
     mine = (AlertDelivery.claim_token == token, AlertDelivery.status == DeliveryStatus.SENDING.value)
     with unit_of_work() as session:
@@ -210,7 +217,7 @@ def send_due(
         if token is None:
             break
         batches += 1
-        outcomes = []
+        outcomes: list[tuple[Claimed, Outcome]] = []
         for delivery, message, why, text in _claimed(token):
             if message is None:
                 outcomes.append((delivery, Outcome(FAILED, why)))
