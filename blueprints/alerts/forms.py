@@ -16,6 +16,14 @@ KIND_LABELS = {
     AlertKind.ESCALATION.value: _l("Nobody acted on an empty or soon-empty location in time"),
 }
 
+# The same kinds, named for the admin's list of deliveries.
+ADMIN_KIND_LABELS = {
+    AlertKind.LOCATION_EMPTY.value: _l("Reported empty"),
+    AlertKind.PREDICTED_EMPTY.value: _l("Predicted empty"),
+    AlertKind.WEEKLY_ROUND.value: _l("Weekly round"),
+    AlertKind.NEW_REQUEST.value: _l("New request"),
+    AlertKind.ESCALATION.value: _l("Escalated to staff"),
+}
 TLS_CHOICES = [
     ("starttls", _l("STARTTLS (usually port 587)")),
     ("ssl", _l("TLS from the start (usually port 465)")),

@@ -19,7 +19,7 @@ from ..auth.access import admin_required, staff_required
 from ..extensions import csrf
 from ..forms import CsrfOnlyForm
 from . import bp
-from .forms import KIND_LABELS, ChannelSettingsForm, VolunteersForm
+from .forms import ADMIN_KIND_LABELS, KIND_LABELS, ChannelSettingsForm, VolunteersForm
 
 SECRET_FIELDS = ("line_channel_access_token", "line_channel_secret")
 
@@ -135,7 +135,7 @@ def outbox_page():
         counts=queries.counts_by_status(),
         settings=settings,
         form=CsrfOnlyForm(),
-        kind_labels=KIND_LABELS,
+        kind_labels=ADMIN_KIND_LABELS,
     )
 
 
