@@ -20,6 +20,7 @@ from inventory.core.db import db
 from inventory.core.errors import InvalidValue
 from inventory.rounds.models import RestockVisit
 from inventory.settings.models import AlertChannelSettings
+from inventory.stock.models import Location
 
 REPORT_KINDS = ("empty", "low")
 LOCATION_KINDS = (AlertKind.LOCATION_EMPTY.value, AlertKind.PREDICTED_EMPTY.value)
@@ -75,6 +76,12 @@ def open_location_alert(location_id: int, now: datetime) -> Alert | None:
 
 
 def _location_alert(kind: AlertKind, location_id: int, detail: str, now: datetime) -> int | None:
+    # Two reports (or a report and the schedule) deciding "no open alert yet" for one location
+    # wait for each other here on PostgreSQL; SQLite's writers queue anyway.
+    # FOR NO KEY UPDATE: it does not wait for rows that merely reference the location (a visit).
+    db.session.execute(
+        sa.select(Location.id).where(Location.id == location_id).with_for_update(key_share=True)
+    )
     if open_location_alert(location_id, now) is not None:
         return None  # one open alert per location: repeated reports do not flood anyone
     volunteers = recipients.volunteers_of(location_id)

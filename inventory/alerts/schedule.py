@@ -2,8 +2,8 @@
 
 `run_schedule` is run by every sender run (the CLI, and the app at most once a minute) before
 it sends. Each part is safe to run by two processes at once: an open alert per location is
-looked up in the same transaction that would add one (SQLite queues writers; on PostgreSQL the
-location's row is locked first), escalations are claimed by a conditional UPDATE, and the
+looked up in the same transaction that would add one, after locking the location's row
+(SQLite queues writers anyway), escalations are claimed by a conditional UPDATE, and the
 weekly reminder claims its day in `daily_task` as the privacy purge does.
 """
 
@@ -22,7 +22,6 @@ from inventory.core.db import db, unit_of_work
 from inventory.core.models import DailyTask
 from inventory.rounds.plan import round_plan
 from inventory.settings.models import AlertChannelSettings
-from inventory.stock.models import Location
 
 WEEKLY_TASK = "alerts_weekly_round"
 DUE_WITHIN = timedelta(days=7)
@@ -49,11 +48,6 @@ def _settings() -> tuple[int, int]:
     return (row.predict_days, row.reminder_weekday) if row else (2, 0)
 
 
-def _lock_location(session, location_id: int) -> None:
-    # Two schedulers deciding "no open alert yet" for one location wait for each other here.
-    session.execute(sa.select(Location.id).where(Location.id == location_id).with_for_update())
-
-
 def predicted_empties(now: datetime) -> int:
     """Alert the volunteers of locations predicted empty within N days with no visit planned."""
     predict_days, _ = _settings()
@@ -68,8 +62,7 @@ def predicted_empties(now: datetime) -> int:
     ]
     added = 0
     for row in due:
-        with unit_of_work() as session:
-            _lock_location(session, row.location_id)
+        with unit_of_work():
             if events.location_predicted_empty(row.location_id, row.days_left or 0, now) is not None:
                 added += 1
     return added

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from inventory.alerts import events, outbox, people, queries, schedule
 from inventory.alerts.channels import FAILED, RETRY, SENT, EmailChannel, Outcome
 from inventory.alerts.models import Alert, AlertDelivery, AlertKind, DeliveryStatus
+from inventory.core.clock import utcnow
 from inventory.core.db import db, unit_of_work
 from inventory.requests import public, services
 from inventory.requests.errors import RateLimited, UnknownRequest
@@ -21,7 +22,8 @@ NOW = datetime(2026, 11, 30, 3, 0)  # a Monday, noon in Japan
 
 
 def deliveries():
-    """(user id, channel, status) of every outbox row, in order."""
+    """(user id, channel, status) of every outbox row, in order (read afresh)."""
+    db.session.rollback()
     return [
         (d.user_id, d.channel, d.status)
         for d in db.session.scalars(sa.select(AlertDelivery).order_by(AlertDelivery.id))
@@ -337,3 +339,85 @@ def test_two_senders_at_once_deliver_each_alert_once_over_real_smtp(
     assert sum(r.sent for r in results) == 34
     assert all(r.sent > 0 for r in results), "both senders took part"
     assert {s for *_, s in deliveries()} == {DeliveryStatus.SENT.value}
+
+
+# --- predicted empty ------------------------------------------------------------------------------
+
+
+def _history(visits, location, storeroom, now):
+    """Two visits five days apart: 10 placed, then 5 counted (1 a day taken), 5 left 5 days ago."""
+    visits.record_visit(
+        location.id,
+        counted=0,
+        added=10,
+        storeroom_id=storeroom.id,
+        occurred_at=now - timedelta(days=10),
+        max_age=None,
+        idempotency_key=None,
+    )
+    visits.record_visit(
+        location.id,
+        counted=5,
+        added=0,
+        storeroom_id=storeroom.id,
+        occurred_at=now - timedelta(days=5),
+        max_age=None,
+        idempotency_key=None,
+    )
+
+
+def test_a_location_predicted_empty_with_nothing_planned_alerts_its_volunteers_once(
+    app, items, storeroom, point, donate, volunteer, staff
+):
+    from inventory.rounds import visits
+
+    donate(50, items.package)
+    now = utcnow()
+    _history(visits, point, storeroom, now)
+    people.set_volunteers(point.id, [volunteer.id])
+    assert schedule.predicted_empties(now) == 1
+    assert schedule.predicted_empties(now + timedelta(minutes=1)) == 0  # still open: once
+    alert = db.session.scalar(sa.select(Alert))
+    assert (alert.kind, alert.location_id, alert.detail) == ("predicted_empty", point.id, "0")
+    assert deliveries() == [(volunteer.id, "email", "pending")]
+
+
+def test_a_planned_refill_means_no_predicted_empty_alert(
+    app, items, storeroom, point, donate, volunteer, school_of
+):
+    from inventory.rounds import visits
+
+    donate(50, items.package)
+    now = utcnow()
+    _history(visits, point, storeroom, now)
+    people.set_volunteers(point.id, [volunteer.id])
+    services.create_refill_request(
+        point.id, quantity=2, requested_by=school_of(point).id, idempotency_key=fresh_key()
+    )
+    assert schedule.predicted_empties(now) == 0
+
+
+def test_two_reports_at_the_same_moment_raise_one_alert(app, point, volunteer):
+    people.set_volunteers(point.id, [volunteer.id])
+    location_id = point.id  # plain values only in the threads: the test's objects live in its session
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def reporter():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                outcomes.append(report(location_id))
+            except Exception as error:  # reported below
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=reporter) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert outcomes.count(None) == 1 and len(outcomes) == 2
+    assert len(deliveries()) == 1
