@@ -55,6 +55,9 @@ class EmailChannel:
     def __init__(self, settings: AlertSettings, timeout: float = SMTP_TIMEOUT):
         self.settings, self.timeout = settings, timeout
         self._smtp: smtplib.SMTP | None = None
+        # Set when the server could not be reached: the rest of this run does not wait on it
+        # again (a hung server would otherwise cost a timeout per message).
+        self.down: str | None = None
 
     def _open(self) -> smtplib.SMTP:
         s = self.settings
@@ -73,16 +76,20 @@ class EmailChannel:
 
     def send(self, message: Message) -> Outcome:
         """Send one e-mail; a broken session is dropped and reopened for the next one."""
+        if self.down:
+            return Outcome(RETRY, self.down)
         try:
             if self._smtp is None:
                 self._smtp = self._open()
         except smtplib.SMTPAuthenticationError as error:
             self._smtp = None
-            return Outcome(RETRY, f"SMTP login refused ({error.smtp_code})")
+            self.down = f"SMTP login refused ({error.smtp_code})"
+            return Outcome(RETRY, self.down)
         except (OSError, smtplib.SMTPException) as error:
             self._drop()
             # The error's text here is the socket's ("timed out", "Connection refused"): no address.
-            return Outcome(RETRY, f"SMTP server unreachable ({type(error).__name__}: {error})"[:200])
+            self.down = f"SMTP server unreachable ({type(error).__name__}: {error})"[:200]
+            return Outcome(RETRY, self.down)
         return self._transaction(self._smtp, message)
 
     def _transaction(self, smtp: smtplib.SMTP, message: Message) -> Outcome:
@@ -152,9 +159,13 @@ class LineChannel:
         configuration.retries = 0
         self._client = ApiClient(configuration)
         self._api = MessagingApi(self._client)
+        # Set when LINE was busy or unreachable: the rest of this run leaves it alone.
+        self.down: str | None = None
 
     def send(self, message: Message) -> Outcome:
         """Push one text; the retry key makes LINE drop a repeat of a push it already took."""
+        if self.down:
+            return Outcome(RETRY, self.down)
         request = PushMessageRequest(
             to=message.address, messages=[TextMessage(text=message.body[:MAX_LINE_TEXT])]
         )
@@ -172,11 +183,13 @@ class LineChannel:
             if status == 409:  # the same retry key was accepted before: it went
                 return Outcome(SENT, "LINE had it already (409)")
             if status in (0, 429) or status >= 500:  # 0: the SDK's code for a TLS failure
-                return Outcome(RETRY, f"LINE API busy ({status})")
+                self.down = f"LINE API busy ({status})"
+                return Outcome(RETRY, self.down)
             return Outcome(FAILED, f"LINE API refused ({status})")
         except (TimeoutError, urllib3.exceptions.HTTPError, OSError) as error:
             # With the retry key, a push that did reach LINE is not delivered twice.
-            return Outcome(RETRY, f"LINE API unreachable ({type(error).__name__})")
+            self.down = f"LINE API unreachable ({type(error).__name__})"
+            return Outcome(RETRY, self.down)
         return Outcome(SENT)
 
     def close(self) -> None:
