@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from linebot.v3.exceptions import InvalidSignatureError
@@ -10,6 +11,7 @@ from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import FollowEvent, MessageEvent, TextMessageContent, UnfollowEvent
 
 from inventory.alerts import outbox, people, queries
+from inventory.alerts.channels import LineChannel
 from inventory.core.errors import DomainError
 from inventory.settings import alerts as alert_settings
 from inventory.stock import catalog
@@ -97,7 +99,8 @@ def line_unlink():
 @csrf.exempt  # LINE signs its requests (X-Line-Signature) with the channel secret instead
 def line_webhook():
     """Receive LINE events: a one-time code links an account; unfollow/follow mark blocking."""
-    secret = alert_settings.get_alert_settings(current_app.config).line_channel_secret
+    settings = alert_settings.get_alert_settings(current_app.config)
+    secret = settings.line_channel_secret
     if not secret:
         abort(404)
     signature = request.headers.get("X-Line-Signature", "")
@@ -112,13 +115,33 @@ def line_webhook():
         if not user_id:
             continue
         if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
-            if people.link_line(event.message.text, user_id):
+            linked = people.link_line(event.message.text, user_id)
+            if linked:
                 current_app.logger.info("a LINE account was linked")
+            _reply(settings, event.reply_token, people.locale_of_line_user(user_id), linked)
         elif isinstance(event, UnfollowEvent):
             people.set_line_blocked(user_id, True)
         elif isinstance(event, FollowEvent):
             people.set_line_blocked(user_id, False)
     return "OK"
+
+
+def _reply(settings, reply_token: str | None, locale: str, linked: bool) -> None:
+    """Tell the LINE user whether the code worked (best effort: LINE may be unreachable)."""
+    if not reply_token or not settings.line_enabled:
+        return
+    with force_locale(locale):
+        text = (
+            _("Linked. Alerts will now also come here.")
+            if linked
+            else _("This code is not valid or has expired. Please make a new one on your account page.")
+        )
+    channel = LineChannel(settings, api_url=current_app.config.get("ALERTS_LINE_API_URL"))
+    try:
+        if not channel.reply(reply_token, text):
+            current_app.logger.warning("the reply to a LINE message could not be sent")
+    finally:
+        channel.close()
 
 
 # --- the admin's pages --------------------------------------------------------------------------

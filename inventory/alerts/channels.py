@@ -21,7 +21,7 @@ from email.utils import formatdate, make_msgid
 
 import urllib3
 from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
-from linebot.v3.messaging.models import PushMessageRequest, TextMessage
+from linebot.v3.messaging.models import PushMessageRequest, ReplyMessageRequest, TextMessage
 
 from inventory.settings.alerts import AlertSettings
 
@@ -191,6 +191,19 @@ class LineChannel:
             self.down = f"LINE API unreachable ({type(error).__name__})"
             return Outcome(RETRY, self.down)
         return Outcome(SENT)
+
+    def reply(self, reply_token: str, text: str) -> bool:
+        """Answer a user's message once (the webhook's reply token); False if LINE did not take it."""
+        request = ReplyMessageRequest(
+            reply_token=reply_token, messages=[TextMessage(text=text[:MAX_LINE_TEXT])]
+        )
+        try:
+            self._api.reply_message_with_http_info(
+                request, _request_timeout=LINE_TIMEOUT, _preload_content=False
+            )
+        except (ApiException, urllib3.exceptions.HTTPError, OSError):
+            return False
+        return True
 
     def close(self) -> None:
         """Release the HTTP pool."""

@@ -206,6 +206,16 @@ def link_line(text: str, line_user_id: str, now: datetime | None = None) -> bool
     return True
 
 
+def locale_of_line_user(line_user_id: str) -> str:
+    """The language of the account a LINE user is linked to (Japanese if none)."""
+    locale = db.session.scalar(
+        sa.select(User.locale)
+        .join(LineLink, LineLink.user_id == User.id)
+        .where(LineLink.line_user_id == line_user_id)
+    )
+    return locale or "ja"
+
+
 def set_line_blocked(line_user_id: str, blocked: bool, now: datetime | None = None) -> None:
     """Record that the LINE user blocked (unfollow) or unblocked (follow) the account."""
     with unit_of_work() as session:

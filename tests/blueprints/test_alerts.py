@@ -17,6 +17,7 @@ from inventory.alerts import people
 from inventory.alerts.models import AlertDelivery, LineLink
 from inventory.core.db import db
 from inventory.settings.alerts import update_alert_settings
+from tests.alert_helpers import free_port
 from tests.conftest import make_app
 from tests.ledger_fixtures import fresh_key
 
@@ -172,7 +173,15 @@ def test_linking_line_with_the_code_then_a_request_is_pushed_to_that_user(
     assert page.status_code == 200
     code = page.get_data(as_text=True).split("<code>")[1].split("</code>")[0]
     assert client.get("/account/alerts").get_data(as_text=True).count(code) == 0  # shown once
+    httpserver.expect_request("/v2/bot/message/reply", method="POST").respond_with_json({"sentMessages": []})
     assert webhook(client, text_event(f" {code[:4]}-{code[4:].lower()} ")).status_code == 200
+    [(reply, _)] = httpserver.log
+    assert json.loads(reply.get_data()) == {
+        "replyToken": "reply-token",
+        "messages": [{"type": "text", "text": "連携しました。これからは通知がここにも届きます。"}],
+        "notificationDisabled": False,
+    }
+    httpserver.clear_log()
     link = db.session.get(LineLink, staff.id)
     assert link.line_user_id == LINE_USER and link.code_hash is None
     db.session.rollback()
@@ -200,6 +209,33 @@ def test_a_forged_webhook_is_refused_and_links_nobody(app, client, make_user, ht
         client.post("/line/webhook", data=b"not json", headers={"X-Line-Signature": "x"}).status_code == 400
     )
     assert db.session.get(LineLink, user.id).line_user_id is None
+
+
+def test_a_wrong_or_used_code_links_nobody_and_the_user_is_told(app, client, make_user, httpserver):
+    use_line(app, httpserver)
+    user = make_user("staff")
+    code = people.new_link_code(user.id)
+    httpserver.expect_request("/v2/bot/message/reply", method="POST").respond_with_json({"sentMessages": []})
+    assert webhook(client, text_event("ABCDEFGH")).status_code == 200
+    assert webhook(client, text_event("こんにちは")).status_code == 200
+    assert webhook(client, text_event(code)).status_code == 200
+    assert webhook(client, text_event(code, user="U" + "1" * 32)).status_code == 200  # used: nobody else
+    texts = [json.loads(r.get_data())["messages"][0]["text"] for r, _ in httpserver.log]
+    assert (
+        texts[:2]
+        == ["コードが正しくないか、期限が切れています。アカウントページで新しいコードを作ってください。"] * 2
+    )
+    assert texts[3] == texts[0] and texts[2].startswith("連携しました")
+    db.session.rollback()
+    assert db.session.get(LineLink, user.id).line_user_id == LINE_USER
+
+
+def test_a_line_api_that_is_down_does_not_break_the_webhook(app, client, make_user):
+    update_alert_settings(line_channel_access_token=TOKEN, line_channel_secret=SECRET)
+    app.config["ALERTS_LINE_API_URL"] = f"http://127.0.0.1:{free_port()}"
+    user = make_user("staff")
+    assert webhook(client, text_event(people.new_link_code(user.id))).status_code == 200
+    assert db.session.get(LineLink, user.id).line_user_id == LINE_USER
 
 
 def test_the_webhook_is_absent_until_line_is_configured(client):
