@@ -27,7 +27,6 @@ MENU = [
     ("reports.dashboard", _l("Reports"), {A, S}),
     ("admin.users", _l("Accounts"), {A}),
     ("admin.edit_settings", _l("Settings"), {A}),
-    ("alerts.outbox_page", _l("Alerts"), {A}),
     ("alerts.account", _l("My alerts"), {A, S, V}),
     ("requests.school_links", _l("School contacts"), {A}),
     ("requests.access_log", _l("Personal data log"), {A}),
