@@ -12,6 +12,7 @@ def register_all(app: Flask) -> None:
 
     from . import (
         admin,
+        alerts,
         api,
         auth,
         cli,
@@ -47,6 +48,6 @@ def register_all(app: Flask) -> None:
     errors.init_app(app)
     navigation.init_app(app)
     init_api(app)
-    for module in (main, auth, admin, api, public, rounds, stock, printing, requests, reports):
+    for module in (main, auth, admin, api, public, rounds, stock, printing, requests, reports, alerts):
         app.register_blueprint(module.bp)
     cli.init_app(app)

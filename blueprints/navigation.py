@@ -45,6 +45,7 @@ MENU: list = [
             ("requests.access_log", _l("Personal data log"), {A}),
         ],
     ),
+    ("alerts.account", _l("My alerts"), {A, S, V}),
 ]
 
 

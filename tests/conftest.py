@@ -59,6 +59,7 @@ def make_app(database_url: str, **config):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "PRIVACY_PURGE_DAILY": False,
+            "ALERTS_SEND_IN_PROCESS": False,
             **config,
         }
     )
@@ -221,5 +222,6 @@ def auth(client, make_user):
     return AuthActions(client, make_user)
 
 
-# The ledger and request fixtures (items, locations, donate, mail_request, …) serve every test folder.
-pytest_plugins = ["tests.ledger_fixtures", "tests.request_fixtures"]
+# The ledger, request and alert fixtures (items, locations, donate, mail_request, smtp_server, …)
+# serve every test folder.
+pytest_plugins = ["tests.ledger_fixtures", "tests.request_fixtures", "tests.alert_helpers"]

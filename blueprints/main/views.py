@@ -11,6 +11,7 @@ from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from inventory.accounts.models import STAFF_ROLES, Role
+from inventory.alerts import people as alert_people
 from inventory.core.db import db
 from inventory.reports import dashboard
 from inventory.settings.organisation import get_settings
@@ -49,9 +50,12 @@ def home():
     if current_user.role == "school":
         return redirect(url_for("requests.school_home"))  # a school's home is its locations
     waiting = dashboard.waiting() if current_user.role in STAFF_ROLES else None
-    # A volunteer starts from the round plan: how many places need a visit now.
+    # A volunteer starts from the round plan (how many places need a visit now) and her locations.
     due = len(dashboard.due_locations(limit=None)) if current_user.role == Role.VOLUNTEER else 0
-    return render_template(f"main/home_{current_user.role}.html", waiting=waiting, due=due)
+    my_locations = alert_people.my_locations(current_user.id) if current_user.role == Role.VOLUNTEER else []
+    return render_template(
+        f"main/home_{current_user.role}.html", waiting=waiting, due=due, my_locations=my_locations
+    )
 
 
 @bp.route("/healthz")

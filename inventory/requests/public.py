@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from inventory.alerts import events as alert_events
 from inventory.core import idempotency
 from inventory.core.clock import utcnow
 from inventory.core.db import lock_for_transaction
@@ -70,7 +71,10 @@ def submit_public_request(
         if recent >= PUBLIC_LIMIT:
             raise RateLimited(retry_minutes=int(PUBLIC_WINDOW.total_seconds() // 60))
         session.add(PublicRequestAttempt(address_key=address_key, attempted_at=now))
-        return add_individual(session, checked, created_by=None, now=now).id
+        request_id = add_individual(session, checked, created_by=None, now=now).id
+        # Staff hear that a request came in, in this transaction: a refused one tells no one.
+        alert_events.request_received(now)
+        return request_id
 
     request_id, replayed = idempotency.run(
         "submit_public_request", idempotency_key, checked.fingerprint_payload(), work

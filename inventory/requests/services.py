@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from inventory.alerts import events as alert_events
 from inventory.core import idempotency
 from inventory.core.checks import check_choice, check_quantity, check_text, is_row_id
 from inventory.core.clock import local_today, utcnow
@@ -204,6 +205,8 @@ def create_refill_request(
         )
         session.add(request)
         session.flush()
+        # Staff hear that a request came in, in this transaction: a refused one tells no one.
+        alert_events.request_received(request.created_at)
         return request.id
 
     request_id, replayed = idempotency.run("create_refill_request", idempotency_key, payload, work)

@@ -49,3 +49,33 @@ class FiscalTarget(Model):
         sa.UniqueConstraint("fiscal_year", "metric", name="uq_fiscal_target_year_metric"),
         sa.CheckConstraint("target >= 0", name="target_not_negative"),
     )
+
+
+class AlertChannelSettings(Model):
+    """How alerts leave: the SMTP server, the LINE channel, and when alerts fire.
+
+    The SMTP password is never stored here: it comes from the environment only.
+    """
+
+    __tablename__ = "alert_channel_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    smtp_host: Mapped[str] = mapped_column(sa.String(200), default="")
+    smtp_port: Mapped[int] = mapped_column(default=587)
+    smtp_tls: Mapped[str] = mapped_column(sa.String(8), default="starttls")
+    smtp_user: Mapped[str] = mapped_column(sa.String(200), default="")
+    smtp_sender: Mapped[str] = mapped_column(sa.String(254), default="")
+    line_channel_access_token: Mapped[str] = mapped_column(sa.String(500), default="")
+    line_channel_secret: Mapped[str] = mapped_column(sa.String(100), default="")
+    predict_days: Mapped[int] = mapped_column(default=2)
+    escalate_after_minutes: Mapped[int] = mapped_column(default=180)
+    reminder_weekday: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("smtp_port BETWEEN 1 AND 65535", name="smtp_port_range"),
+        sa.CheckConstraint("smtp_tls IN ('none', 'starttls', 'ssl')", name="smtp_tls_known"),
+        sa.CheckConstraint("predict_days BETWEEN 0 AND 30", name="predict_days_range"),
+        sa.CheckConstraint("escalate_after_minutes BETWEEN 5 AND 10080", name="escalate_after_range"),
+        sa.CheckConstraint("reminder_weekday BETWEEN 0 AND 6", name="reminder_weekday_range"),
+    )

@@ -112,6 +112,15 @@ ACCESS = {
     "reports.fiscal_year": STAFF,
     "reports.fiscal_year_csv": STAFF,
     "reports.export": STAFF,
+    # alerts.* (the account page's switches and LINE link, the webhook, the admin's outbox)
+    "alerts.account": ANY,
+    "alerts.line_code": ANY,
+    "alerts.line_unlink": ANY,
+    "alerts.line_webhook": PUBLIC,
+    "alerts.outbox_page": ADMIN,
+    "alerts.retry_delivery": ADMIN,
+    "alerts.channel_settings": ADMIN,
+    "alerts.location_volunteers": STAFF,
 }
 ROLES = [None, *[role.value for role in Role]]
 
@@ -132,6 +141,7 @@ def url_args(endpoint: str, app) -> dict:
         "token_id": 1,
         "request_id": 1,
         "link_id": 1,
+        "delivery_id": 1,
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     return {name: samples[name] for name in rule.arguments}
