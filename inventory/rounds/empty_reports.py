@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from inventory.alerts.events import location_reported_empty
 from inventory.core.clock import utcnow
 from inventory.core.db import db, unit_of_work
 from inventory.core.errors import InvalidValue
@@ -122,6 +123,8 @@ def report_location(
             report = EmptyReport(location_id=location_id, kind=kind, reported_at=now)
             session.add(report)
             session.flush()
+            # The volunteers of the location hear of it (the outbox row commits with the report).
+            location_reported_empty(location_id, kind, now)
             return ReportResult(location_id, counted=True, report_id=report.id)
     except IntegrityError as error:
         raise ReportTokenUsed() from error

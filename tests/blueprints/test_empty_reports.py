@@ -209,3 +209,21 @@ def test_the_public_pages_load_nothing_from_elsewhere(client, point, path):
     body = client.get(path.format(code=point.code)).get_data(as_text=True)
     assert "<script" not in body
     assert not re.findall(r'(?:src|action)="(?:https?:)?//', body)
+
+
+def test_a_counted_tap_alerts_the_locations_volunteer_once_and_a_refused_one_alerts_nobody(
+    client, point, make_user
+):
+    from inventory.alerts import people
+    from inventory.alerts.models import Alert, AlertDelivery
+
+    volunteer = make_user("volunteer", email="round@example.org")
+    people.set_volunteers(point.id, [volunteer.id])
+    forged = tap(client, point, token="forged.token")
+    assert forged.status_code == 400 and rows(Alert) == []
+    tap(client, point)
+    tap(client, point)  # the same phone again within the hour: not counted, no second alert
+    tap(client, point, kind="low", address=OTHER_PHONE)  # counted, but the location's alert is open
+    assert len(rows(EmptyReport)) == 2
+    assert [(a.kind, a.location_id) for a in rows(Alert)] == [("location_empty", point.id)]
+    assert [(d.user_id, d.channel) for d in rows(AlertDelivery)] == [(volunteer.id, "email")]
