@@ -162,7 +162,7 @@ def outbox_page():
     )
 
 
-@bp.route("/admin/alerts/<int:delivery_id>/retry", methods=["POST"])
+@bp.route("/admin/alerts/<row_id:delivery_id>/retry", methods=["POST"])
 @admin_required
 def retry_delivery(delivery_id: int):
     """Send a failed or interrupted delivery again."""
@@ -214,7 +214,7 @@ def channel_settings():
 # --- who looks after a location -----------------------------------------------------------------
 
 
-@bp.route("/stock/locations/<int:location_id>/volunteers", methods=["GET", "POST"])
+@bp.route("/stock/locations/<row_id:location_id>/volunteers", methods=["GET", "POST"])
 @staff_required
 def location_volunteers(location_id: int):
     """Choose the volunteers who look after a placement point and hear when it needs a visit."""
