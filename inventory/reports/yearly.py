@@ -254,8 +254,12 @@ def net_flows(
         ),
         else_=s.c.kind,
     )
+    # Adjustments are signed (+ in, − out) except discards, which like every outflow are counted
+    # as a positive quantity leaving; stock brought back is a negative placement.
+    discard = sa.func.coalesce(record.reason, "").in_(DISCARD_REASONS)
     negative = sa.or_(
-        sa.and_(s.c.kind == adjustment, s.c.dst.is_(None)), sa.and_(s.c.kind == transfer, brought_back)
+        sa.and_(s.c.kind == adjustment, s.c.dst.is_(None), sa.not_(discard)),
+        sa.and_(s.c.kind == transfer, brought_back),
     )
     place = (
         sa.case(
