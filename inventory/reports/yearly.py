@@ -283,19 +283,30 @@ def net_flows(
     return {key: value for key, value in totals.items() if value}
 
 
-def stock_at(moment: datetime, item_ids) -> dict[int, int]:
-    """What the organisation held of each item (storerooms and placement points) at a UTC instant."""
+def stock_at(moments: list[datetime], item_ids) -> list[dict[int, int]]:
+    """What the organisation held of each item (storerooms and placement points) at UTC instants.
+
+    One pass over the ledger for all the instants (oldest first): the opening and closing stock of
+    a year, and of the year before it, come from the same scan.
+    """
     m = StockMovement
     item_ids = list(item_ids)
-    if not item_ids:
-        return {}
-    held = sa.func.sum(sa.case((m.to_location_id.is_not(None), m.quantity), else_=0)) - sa.func.sum(
-        sa.case((m.from_location_id.is_not(None), m.quantity), else_=0)
+    if not item_ids or not moments:
+        return [{} for _ in moments]
+    change = sa.case((m.to_location_id.is_not(None), m.quantity), else_=0) - sa.case(
+        (m.from_location_id.is_not(None), m.quantity), else_=0
     )
+    columns = [sa.func.sum(sa.case((m.occurred_at < moment, change), else_=0)) for moment in moments]
     rows = db.session.execute(
-        sa.select(m.item_id, held).where(m.occurred_at < moment, m.item_id.in_(item_ids)).group_by(m.item_id)
+        sa.select(m.item_id, *columns)
+        .where(m.occurred_at < max(moments), m.item_id.in_(item_ids))
+        .group_by(m.item_id)
     )
-    return {item_id: int(qty or 0) for item_id, qty in rows}
+    result: list[dict[int, int]] = [{} for _ in moments]
+    for item_id, *held in rows:
+        for index, qty in enumerate(held):
+            result[index][item_id] = int(qty or 0)
+    return result
 
 
 def unrecorded_additions(since: datetime, until: datetime, months: list[datetime]) -> dict[int, list[int]]:
@@ -647,7 +658,9 @@ def scan_total(first: date, last: date) -> int:
     )
 
 
-def fiscal_year_report(fiscal_year: int, *, with_previous: bool = True) -> FiscalYearReport:
+def fiscal_year_report(
+    fiscal_year: int, *, with_previous: bool = True, _stock: tuple[dict, dict] | None = None
+) -> FiscalYearReport:
     """Compute the whole report of a fiscal year (raises YearOutOfRange for absurd years).
 
     With `with_previous`, the previous year's figures are computed too (for the comparison
@@ -700,7 +713,14 @@ def fiscal_year_report(fiscal_year: int, *, with_previous: bool = True) -> Fisca
         kind = locations[place].kind
         placed_by_kind[kind] = placed_by_kind.get(kind, 0) + qty
 
-    opening, closing = stock_at(since, pad_ids), stock_at(until, pad_ids)
+    previous_since = fiscal_year_bounds(fiscal_year - 1)[0]
+    has_previous = with_previous and fiscal_year > FIRST_YEAR
+    if _stock is not None:
+        opening, closing = _stock
+    elif has_previous:
+        before, opening, closing = stock_at([previous_since, since, until], pad_ids)
+    else:
+        opening, closing = stock_at([since, until], pad_ids)
     balances = []
     for item_id in pad_ids:
         k = per_item[item_id]
@@ -726,8 +746,9 @@ def fiscal_year_report(fiscal_year: int, *, with_previous: bool = True) -> Fisca
     mailed = sum(monthly[MovementKind.MAILED.value])
     handed_over = sum(monthly[MovementKind.HANDED_OVER.value])
     previous = None
-    if with_previous and fiscal_year > FIRST_YEAR:
-        previous = fiscal_year_report(fiscal_year - 1, with_previous=False)
+    if has_previous:
+        # The previous year's closing stock is this year's opening: one scan serves both.
+        previous = fiscal_year_report(fiscal_year - 1, with_previous=False, _stock=(before, opening))
     targets = get_targets(fiscal_year)
     actuals = {
         "packs_placed": sum(placed_by_location.values()),
