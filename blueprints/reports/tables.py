@@ -46,6 +46,17 @@ def month_labels(months) -> list[str]:
     return [format_skeleton("yMMM", month, locale=locale) for month in months]
 
 
+def chart_month_labels(months) -> list[str]:
+    """Labels under a chart's bars: the year on the first month and on each January (2025年4月, 5月, …)."""
+    locale = get_locale()
+    return [
+        format_skeleton("yMMM", month, locale=locale)
+        if i == 0 or month.month == 1
+        else format_date(month, "MMM")
+        for i, month in enumerate(months)
+    ]
+
+
 def short_month_labels(months) -> list[str]:
     """Short month names for narrow columns (4月, Apr); the table's title gives the years."""
     return [format_date(month, "MMM") for month in months]
@@ -532,7 +543,7 @@ def _monthly(report: FiscalYearReport) -> Table:
         ],
         rows,
         _sum_row(_("Total"), rows),
-        chart=flow_chart(_("Packs received and given out per month"), months, m),
+        chart=flow_chart(_("Packs received and given out per month"), chart_month_labels(report.months), m),
         previous=previous,
         note=_("A correction is counted in the month it was made, as a negative figure."),
     )

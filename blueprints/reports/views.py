@@ -29,7 +29,7 @@ from .document import ReportDocument, build_document, csv_body, status_line
 from .forms import CloseYearForm, ExportForm, NotesForm, ReopenYearForm, YearForm
 from .names import COLUMN_NAMES, DATASET_NAMES, export_value_names
 from .pdf import pdf_content
-from .tables import flow_chart, flow_table, month_labels
+from .tables import chart_month_labels, flow_chart, flow_table, month_labels
 
 CSV_TYPES = {"utf-8-sig": "text/csv; charset=utf-8", "cp932": "text/csv; charset=shift_jis"}
 # Formatted later by the export with the characters it replaced.
@@ -42,7 +42,9 @@ def dashboard():
     """At a glance: storeroom cover, locations due, open requests, this year, the last 12 months."""
     board = dashboard_figures.dashboard()
     months = month_labels(board.months)
-    chart = flow_chart(_("Packs received and given out, last 12 months"), months, board.monthly)
+    chart = flow_chart(
+        _("Packs received and given out, last 12 months"), chart_month_labels(board.months), board.monthly
+    )
     return render_template(
         "reports/dashboard.html", board=board, chart=chart, month_table=flow_table(months, board.monthly)
     )
@@ -56,14 +58,14 @@ def location(location_id: int):
     months = month_labels(figures.months)
     consumption_chart = charts.bar_chart(
         _("Packs taken per day, by month"),
-        months,
+        chart_month_labels(figures.months),
         [charts.Series(_("Packs per day"), figures.per_day, "s-consumption")],
         y_label=_("Packs per day"),
         x_label=_("Month"),
     )
     scans_chart = charts.bar_chart(
         _("Support page views (QR scans) per month"),
-        months,
+        chart_month_labels(figures.months),
         [charts.Series(_("QR scans"), figures.scans, "s-scans")],
         y_label=_("Views"),
         x_label=_("Month"),

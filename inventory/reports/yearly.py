@@ -592,16 +592,15 @@ def _handed_over_by_place(since, until, pad_ids) -> dict[str, int]:
         .where(m.kind == handed, m.occurred_at >= since, m.occurred_at < until, m.item_id.in_(pad_ids))
         .group_by(PackRequest.delivery)
     )
+    # Driven from the (few) requests: a reversal repeats its original's quantity, so the original's
+    # quantity counts negative when a reversal of it is dated in the period.
+    reversed_in_period = sa.exists().where(
+        reversal.reverses_id == original.id, reversal.occurred_at >= since, reversal.occurred_at < until
+    )
     undone = (
-        sa.select(PackRequest.delivery, -sa.func.sum(reversal.quantity))
+        sa.select(PackRequest.delivery, -sa.func.sum(original.quantity))
         .join(original, original.record_id == PackRequest.record_id)
-        .join(reversal, reversal.reverses_id == original.id)
-        .where(
-            original.kind == handed,
-            reversal.occurred_at >= since,
-            reversal.occurred_at < until,
-            original.item_id.in_(pad_ids),
-        )
+        .where(original.kind == handed, original.item_id.in_(pad_ids), reversed_in_period)
         .group_by(PackRequest.delivery)
     )
     result = {"window": 0, "cafe": 0}

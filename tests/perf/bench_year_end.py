@@ -116,9 +116,10 @@ def bare_year(conn: sqlite3.Connection, months: list[datetime], rooms: str, pads
         span,
     ).fetchall()
     conn.execute(
-        "SELECT q.delivery, -sum(r.quantity) FROM pack_request q JOIN stock_movement o ON o.record_id = "
-        "q.record_id JOIN stock_movement r ON r.reverses_id = o.id WHERE o.kind = 'handed_over' AND "
-        f"r.occurred_at >= :s AND r.occurred_at < :u AND o.item_id IN ({pads}) GROUP BY 1",
+        "SELECT q.delivery, -sum(o.quantity) FROM pack_request q JOIN stock_movement o ON o.record_id = "
+        f"q.record_id WHERE o.kind = 'handed_over' AND o.item_id IN ({pads}) AND EXISTS (SELECT 1 FROM "
+        "stock_movement r WHERE r.reverses_id = o.id AND r.occurred_at >= :s AND r.occurred_at < :u) "
+        "GROUP BY 1",
         span,
     ).fetchall()
     conn.execute(
