@@ -222,3 +222,21 @@ def test_a_year_no_report_can_mean_is_refused_for_closing(app, year):
     with pytest.raises(InvalidValue):
         closing.close_year(year, {}, closed_by=None)
     assert closing.events_of(2024) == []
+
+
+def test_packs_handed_over_are_split_between_the_window_and_the_cafe(app, packages):
+    import uuid
+
+    from inventory.requests import services as requests
+
+    packages(10)
+    for delivery in ("cafe", "office", "cafe"):
+        made = requests.create_individual_request(
+            quantity=1, channel="cafe", delivery=delivery, idempotency_key=uuid.uuid4().hex
+        )
+        requests.fulfil_request(made.request_id, idempotency_key=uuid.uuid4().hex)
+    from inventory.core.clock import local_today
+
+    report = reports.fiscal_year_report(settings.fiscal_year_of(local_today()))
+    assert report.handed_over == 3
+    assert report.handed_over_by_place == {"window": 1, "cafe": 2}
