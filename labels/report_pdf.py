@@ -142,13 +142,13 @@ def render_report_pdf(content: ReportContent, *, font_path=None) -> bytes:
     return bytes(pdf.output())
 
 
-def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+def _wrap(measure, text: str, width: float) -> list[str]:
     """Break text into lines no wider than `width`, at any character (Japanese has no spaces)."""
-    if pdf.get_string_width(text) <= width:
+    if measure(text) <= width:
         return [text]
     lines, current = [], ""
     for character in text:
-        if current and pdf.get_string_width(current + character) > width:
+        if current and measure(current + character) > width:
             lines.append(current)
             current = character
         else:
@@ -175,9 +175,17 @@ def _table(pdf: FPDF, table: ReportTable, empty_text: str) -> None:
     pad, line_h = 0.8, size * 0.42
     ascent = size * 0.3528 * 0.8  # baseline below the line's top, in mm (1 pt = 0.3528 mm)
 
+    widths_of: dict[str, float] = {}  # this table's texts repeat ("0", "—"): measured once each
+
+    def measure(text: str) -> float:
+        width = widths_of.get(text)
+        if width is None:
+            width = widths_of[text] = pdf.get_string_width(text)
+        return width
+
     def lines_of(row: list) -> list[list[str]]:
         cells = [cell_text(value) for value in row[:columns]] + [""] * (columns - len(row[:columns]))
-        return [_wrap(pdf, text, widths[i] - 2 * pad) for i, text in enumerate(cells)]
+        return [_wrap(measure, text, widths[i] - 2 * pad) for i, text in enumerate(cells)]
 
     def draw(cells: list[list[str]], fill: bool) -> None:
         height = max(len(lines) for lines in cells) * line_h + 2 * pad
@@ -195,7 +203,7 @@ def _table(pdf: FPDF, table: ReportTable, empty_text: str) -> None:
             pdf.rect(x, y, width, height)
             right = index > 0 and not fill and len(lines) == 1 and _is_number(lines[0])
             for n, text in enumerate(lines):
-                left = x + width - pad - pdf.get_string_width(text) if right else x + pad
+                left = x + width - pad - measure(text) if right else x + pad
                 pdf.text(left, y + pad + n * line_h + ascent, text)
             x += width
         pdf.set_xy(pdf.l_margin, y + height)

@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from inventory.accounts.models import Role
 from inventory.core.clock import local_today
@@ -297,10 +298,22 @@ def export():
 NUMERIC_TEXT = re.compile(r"^(—|[+−±-]?[\d,]+(\.\d+)?(%| ?円| yen)?)$")
 
 
-@bp.app_template_test("numeric_text")
-def is_numeric_text(value) -> bool:
-    """Whether a table cell's text is a figure (87.5%, +12, 2.0, —): right-aligned like numbers."""
-    return isinstance(value, str) and bool(NUMERIC_TEXT.match(value.strip()))
+@bp.app_template_filter("report_cells")
+def report_cells(values) -> Markup:
+    """A row's cells as <td>s, figures right-aligned (one call per row: reports have thousands of cells)."""
+    out = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            text = "" if value is None else str(value)
+            numeric = bool(NUMERIC_TEXT.match(text.strip()))
+            out.append(f'<td class="num">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>")
+        else:
+            out.append(
+                f'<td class="num">{value:,}</td>'
+                if isinstance(value, int)
+                else f'<td class="num">{value:,.2f}</td>'
+            )
+    return Markup("".join(out))
 
 
 @bp.app_template_global()
