@@ -14,6 +14,7 @@ from inventory.core.errors import (
     InvalidValue,
     NotFound,
 )
+from inventory.reports.errors import YearClosed, YearNotClosed, YearNotOver
 from inventory.rounds.errors import NoPlacementItem
 from inventory.stock.errors import (
     DuplicateLine,
@@ -41,6 +42,20 @@ def message_for(error: DomainError) -> str:
             "Enter a whole number from %(minimum)d to %(maximum)d.",
             minimum=error.minimum,
             maximum=error.maximum,
+        )
+    if isinstance(error, YearClosed):
+        return _(
+            "Fiscal year %(year)d has been closed: its report was filed with the city, so nothing "
+            "dated in it can be recorded or changed. Date the record today, or ask an administrator "
+            "to reopen the year.",
+            year=error.fiscal_year,
+        )
+    if isinstance(error, YearNotClosed):
+        return _("Fiscal year %(year)d is not closed.", year=error.fiscal_year)
+    if isinstance(error, YearNotOver):
+        return _(
+            "Fiscal year %(year)d has not ended yet. A year can be closed from April 1 of the next year.",
+            year=error.fiscal_year,
         )
     if isinstance(error, InvalidDate):
         if error.reason == "future":

@@ -56,6 +56,9 @@ def role_label(role: str) -> str:
 def fiscal_year_label(fiscal_year: int) -> str:
     """Name a fiscal year both ways: 令和8年度 (2026年度), or FY2026 (Reiwa 8) in English."""
     reiwa = fiscal_year - 2018
+    if reiwa == 1:
+        # Official documents write the first year of an era as 元年 (gannen), never 1年.
+        return _("Reiwa 1 (gannen) (FY%(year)d)", year=fiscal_year)
     if reiwa >= 1:
         return _("Reiwa %(reiwa)d (FY%(year)d)", reiwa=reiwa, year=fiscal_year)
     return _("FY%(year)d", year=fiscal_year)

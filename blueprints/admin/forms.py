@@ -58,6 +58,21 @@ class SettingsForm(AppForm):
     """The organisation's settings."""
 
     org_name = CleanStringField(_l("Organisation name"), validators=[DataRequired(), Length(max=100)])
+    project_name = CleanStringField(
+        _l("Project name"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("As the commissioning contract names it; heads the fiscal-year report."),
+    )
+    commissioned_by = CleanStringField(
+        _l("Commissioned by"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("The body that commissioned the project, e.g. 北見市."),
+    )
+    representative = CleanStringField(
+        _l("Representative"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Title and name of the organisation's representative, for the report's header."),
+    )
     consultation_phone = CleanStringField(
         _l("Consultation phone"), validators=[DataRequired(), Length(max=30)]
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from inventory.reports.yearly import FIRST_YEAR, LAST_YEAR
 
-from ..forms import AppForm, NumberField
+from ..forms import AppForm, CleanStringField, CsrfOnlyForm, NumberField
 from .names import DATASET_NAMES
 
 FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
@@ -72,3 +72,29 @@ class ExportForm(GetForm):
         """The end may not come before the start."""
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("The end date is before the start date."))
+
+
+class CloseYearForm(CsrfOnlyForm):
+    """Close a fiscal year (確定) once its report is filed."""
+
+    reason = CleanStringField(
+        _l("Note on the closing (optional)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For example: filed with the city on 2026年4月20日."),
+    )
+
+
+class ReopenYearForm(CsrfOnlyForm):
+    """Reopen a closed fiscal year; the reason is logged."""
+
+    reason = CleanStringField(_l("Why the year is reopened"), validators=[DataRequired(), Length(max=500)])
+
+
+class NotesForm(CsrfOnlyForm):
+    """The notes (特記事項) printed with a fiscal year's report."""
+
+    notes = TextAreaField(
+        _l("Notes for this year's report"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Printed in the report. Do not write anything about a person here."),
+    )

@@ -82,6 +82,15 @@ DELIVERY = {
     "visit": _l("Brought on a restock visit"),
     "delivery": _l("Delivered from the storeroom"),
 }
+# The order rows are shown in: the common channels first, as the office thinks of them.
+CHANNEL_ORDER = ("phone", "line", "email", "web", "cafe", "in_person")
+DELIVERY_ORDER = ("mail", "office", "cafe", "pickup")
+STATUSES = {
+    "new": _l("New"),
+    "planned": _l("Planned"),
+    "fulfilled": _l("Fulfilled"),
+    "cancelled": _l("Cancelled"),
+}
 REQUEST_KINDS = {"refill": _l("School refill"), "individual": _l("Individual request")}
 
 
@@ -104,5 +113,6 @@ def export_value_names() -> dict:
         "channel": as_text(CHANNELS),
         "delivery_method": as_text(DELIVERY),
         "request_kind": as_text(REQUEST_KINDS),
+        "status": as_text(STATUSES),
         "yes": str(_l("yes")),
     }

@@ -209,7 +209,10 @@ def dashboard(now: datetime | None = None) -> Dashboard:
         for kind in (*reports.RECEIPT_KINDS, *reports.GIVEN_OUT_KINDS, MovementKind.CONSUMPTION.value)
     }
     for (kind, _item, _place, month), qty in flows.items():
-        monthly["placed" if kind == MovementKind.TRANSFER.value else kind][month] += qty
+        if kind in (reports.PLACED, reports.DELIVERED, reports.RETURNED):
+            monthly["placed"][month] += qty
+        elif kind in monthly:
+            monthly[kind][month] += qty
     fiscal_year = fiscal_year_of(local_today(now))
     year_start = date(fiscal_year, 4, 1)
     in_year = [index for index, day in enumerate(months[:-1]) if day >= year_start]

@@ -117,6 +117,26 @@ COLUMNS = {
 DATASETS = tuple(COLUMNS)
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may
+# shift it into one): "=HYPERLINK(...)" typed as a location name must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell made safe for spreadsheets: text starting like a formula gets a leading apostrophe.
+
+    Numbers stay numbers (a negative correction is a number, not a formula); only text is changed.
+    Every CSV the app writes goes through csv_chunks, which applies this to every cell.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_row(row) -> list:
+    return [neutralise(value) for value in row]
+
+
 class UnsupportedEncoding(ValueError):
     """An encoding other than UTF-8 (with BOM) or Shift_JIS (cp932)."""
 
@@ -409,6 +429,7 @@ def csv_chunks(
     """Encode a header and rows as CSV, a few hundred rows per chunk, ending with a note if needed.
 
     `replaced_note` (with %(chars)s) becomes the last line when cp932 had to replace characters.
+    Every cell is neutralised against formulas (see `neutralise`): this is the one CSV writer.
     """
     codec = check_encoding(encoding)
     buffer = io.StringIO()
@@ -422,11 +443,11 @@ def csv_chunks(
         buffer.truncate()
         return encode(text)
 
-    writer.writerow(header)
+    writer.writerow(_safe_row(header))
     yield (b"\xef\xbb\xbf" if codec == "utf-8-sig" else b"") + take()
     body = iter(body)
     while batch := list(itertools.islice(body, CHUNK_ROWS)):
-        writer.writerows(batch)
+        writer.writerows(map(_safe_row, batch))
         yield take()
     if encoder is not None and encoder.replaced:
         writer.writerow([GETA, replaced_note % {"chars": describe_characters(encoder.replaced)}])

@@ -18,6 +18,10 @@ class OrganisationSettings(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    # The fiscal-year report's header: 事業名, 委託元 and the organisation's representative.
+    project_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    commissioned_by: Mapped[str] = mapped_column(sa.String(100), default="")
+    representative: Mapped[str] = mapped_column(sa.String(100), default="")
     consultation_phone: Mapped[str] = mapped_column(sa.String(30), default="")
     hours: Mapped[str] = mapped_column(sa.String(100), default="")
     # Where a pack is collected ("I will collect it at the office"): the thanks page says it.

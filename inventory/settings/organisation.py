@@ -11,13 +11,39 @@ from inventory.core.db import db, unit_of_work
 from inventory.core.errors import InvalidValue
 from inventory.settings.models import FiscalTarget, OrganisationSettings
 
+OUTPUT, OUTCOME = "output", "outcome"
+
+
+class TargetMetric(str):
+    """A metric's code (a plain str everywhere) that also says whether it is an output or an outcome.
+
+    The Cabinet Office's case reports mark each indicator アウトプット (what the project did) or
+    アウトカム (what it led to); the fiscal-year report's KPI table reads the mark from here.
+    """
+
+    kind: str
+
+    def __new__(cls, code: str, kind: str = OUTPUT) -> TargetMetric:
+        """A metric code with its kind (OUTPUT or OUTCOME)."""
+        if kind not in (OUTPUT, OUTCOME):
+            raise ValueError(kind)
+        metric = super().__new__(cls, code)
+        metric.kind = kind
+        return metric
+
+
+def metric_kind(metric: str) -> str:
+    """Output or outcome; a plain code without a mark counts as an output."""
+    return getattr(metric, "kind", OUTPUT)
+
+
 # The metrics the city's report compares with targets, in report order.
 TARGET_METRICS = (
-    "packs_placed",
-    "packs_sent",
-    "placement_locations",
-    "support_page_scans",
-    "availability_percent",  # days with packs, all locations (e.g. 98)
+    TargetMetric("packs_placed", OUTPUT),
+    TargetMetric("packs_sent", OUTPUT),
+    TargetMetric("placement_locations", OUTPUT),
+    TargetMetric("support_page_scans", OUTCOME),
+    TargetMetric("availability_percent", OUTPUT),  # days with packs, all locations (e.g. 98)
 )
 
 
@@ -29,6 +55,9 @@ class Settings:
     """A plain, detached copy of the settings for views, labels and reports."""
 
     org_name: str
+    project_name: str
+    commissioned_by: str
+    representative: str
     consultation_phone: str
     hours: str
     office_address: str
@@ -43,6 +72,9 @@ class Settings:
 
 DEFAULTS = Settings(
     org_name="つながりパック",
+    project_name="",
+    commissioned_by="",
+    representative="",
     consultation_phone="0157-57-3190",
     hours="平日 9:00〜17:30",
     office_address="",

@@ -21,6 +21,7 @@ from inventory.core import idempotency
 from inventory.core.checks import check_quantity, clean_note
 from inventory.core.clock import utcnow
 from inventory.core.db import db
+from inventory.reports.closing import refuse_if_closed
 from inventory.stock.errors import InsufficientStock, UnknownRecord
 from inventory.stock.models import (
     MovementKind,
@@ -178,8 +179,14 @@ def create_record(
     note: str | None = "",
     reason: str | None = None,
     reverses_record_id: int | None = None,
+    date_field: str = "occurred_at",
 ) -> RecordHeader:
-    """Write the header of a business record; its id is what the movements and details refer to."""
+    """Write the header of a business record; its id is what the movements and details refer to.
+
+    Every stock service writes its record here, so this is where a record dated in a closed
+    fiscal year is refused (YearClosed on `date_field`), inside the service's transaction.
+    """
+    refuse_if_closed(occurred_at, field=date_field)
     recorded_at = utcnow()
     record_id = db.session.execute(
         _INSERT_RECORD,

@@ -36,7 +36,12 @@ def _open_receipt(
     # Balance rows locked in the one order every service uses, so two receipts never deadlock.
     lock_levels((storeroom_id, line.item_id) for line in lines)
     return create_record(
-        kind, occurred_at=occurred_at, recorded_by=recorded_by, location_id=storeroom_id, note=note
+        kind,
+        occurred_at=occurred_at,
+        recorded_by=recorded_by,
+        location_id=storeroom_id,
+        note=note,
+        date_field="occurred_on",
     )
 
 

@@ -111,6 +111,10 @@ ACCESS = {
     "reports.location": STAFF,
     "reports.fiscal_year": STAFF,
     "reports.fiscal_year_csv": STAFF,
+    "reports.fiscal_year_pdf": STAFF,
+    "reports.close_year": ADMIN,
+    "reports.reopen_year": ADMIN,
+    "reports.save_notes": ADMIN,
     "reports.export": STAFF,
     # alerts.* (the account page's switches and LINE link, the webhook, the admin's outbox)
     "alerts.account": ANY,
@@ -131,6 +135,7 @@ def url_args(endpoint: str, app) -> dict:
         "user_id": 1,
         "filename": "style.css",
         "fiscal_year": 2026,
+        "year": 2025,
         "code": "ABC234",
         # items 1-3 are seeded by the migration; no location or record exists: 404 is fine
         "item_id": 1,

@@ -129,11 +129,13 @@ def test_donations_by_donor_kind_and_purchases_in_yen_by_funding(year):
     assert report.purchases_by_funding == {"grant": (1, 30, 9000), "own_funds": (1, 10, 2700)}
 
 
-def test_placed_counts_storeroom_to_point_transfers_net_of_reversals(year):
+def test_placed_counts_storeroom_to_point_transfers_net_of_reversals_and_returns(year):
     report = reports.fiscal_year_report(2025)
-    assert report.placed_by_location == {year.hall.id: 20, year.school.id: 15, year.junior.id: 10}
-    assert report.placed_by_kind == {"city_hall": 20, "elementary_school": 15, "junior_high_school": 10}
-    assert report.placed_total == 45
+    # City hall: 20 placed, 5 placed and reversed, 3 brought back to the storeroom.
+    assert report.placed_by_location == {year.hall.id: 17, year.school.id: 15, year.junior.id: 10}
+    assert report.placed_by_kind == {"city_hall": 17, "elementary_school": 15, "junior_high_school": 10}
+    assert report.placed_total == 42
+    assert report.returned == 3
 
 
 def test_given_out_and_taken_by_users(year):
@@ -148,7 +150,7 @@ def test_monthly_figures_run_april_to_march(year):
     m = report.monthly
     assert m["receipt_donation"] == [100, 0, 60] + [0] * 9
     assert m["receipt_purchase"] == [0, 30, 0, 0, 0, 10] + [0] * 6
-    assert m["placed"] == [20, 15, 10] + [0] * 9
+    assert m["placed"] == [20, 15, 10, 0, -3] + [0] * 7
     assert m["mailed"] == [0, 0, 0, 2] + [0] * 8
     assert m["handed_over"] == [0] * 4 + [1] + [0] * 7
     assert m["consumption"] == [0, 8, 5] + [0] * 9
@@ -166,7 +168,7 @@ def test_qr_scans_by_location_and_month(year):
 def test_kpi_table_has_target_actual_and_rate(year):
     kpis = {row.metric: (row.target, row.actual, row.rate) for row in reports.fiscal_year_report(2025).kpis}
     assert kpis == {
-        "packs_placed": (100, 45, 45.0),
+        "packs_placed": (100, 42, 42.0),
         "packs_sent": (4, 3, 75.0),
         "placement_locations": (3, 3, 100.0),
         "support_page_scans": (None, 6, None),
