@@ -598,7 +598,12 @@ def _availability(report: FiscalYearReport) -> Table:
         note=_(
             "Availability is the share of days on which a location had packs, known from visits or "
             "estimated between them. A day counts as empty if the location was empty at any moment of "
-            "it. Days before a location's first visit are not counted (docs/availability.md)."
+            "it. After a visit the location holds what was counted plus what was added. If the next "
+            "visit counts packs, it had packs all along. If the next visit counts none, it ran out at "
+            "the predicted empty date (its stock divided by what is taken per day) when that falls "
+            "between the two visits, otherwise halfway between them, or at a visitor's report of empty "
+            "if that came earlier. After the last visit it is empty from the predicted date or the "
+            "first report of empty. Days before a location's first visit are not counted."
         ),
     )
 
