@@ -24,6 +24,7 @@ MENU = [
     ("rounds.plan", _l("Round plan"), {A, S, V}),
     ("requests.queue", _l("Requests"), {A, S}),
     ("requests.school_home", _l("My school"), {C}),
+    ("outcomes.quick_entry", _l("Consultations"), {A, S}),
     ("reports.dashboard", _l("Reports"), {A, S}),
     ("admin.users", _l("Accounts"), {A}),
     ("admin.edit_settings", _l("Settings"), {A}),

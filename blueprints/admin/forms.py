@@ -96,6 +96,9 @@ class TargetsForm(AppForm):
         _l("Placement locations"), validators=[Optional(), NumberRange(0, 10**9)]
     )
     support_page_scans = NumberField(_l("Support page scans"), validators=[Optional(), NumberRange(0, 10**9)])
+    new_consultations = NumberField(_l("New consultations"), validators=[Optional(), NumberRange(0, 10**9)])
+    referrals = NumberField(_l("Referrals to other services"), validators=[Optional(), NumberRange(0, 10**9)])
+    cafe_visits = NumberField(_l("Drop-in cafe visits"), validators=[Optional(), NumberRange(0, 10**9)])
 
 
 class TokenForm(AppForm):

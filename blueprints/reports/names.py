@@ -61,6 +61,9 @@ METRIC_NAMES = {
     "packs_sent": _l("Packs mailed or handed over"),
     "placement_locations": _l("Placement points stocked"),
     "support_page_scans": _l("Support page views (QR scans)"),
+    "new_consultations": _l("New consultations (first contacts)"),
+    "referrals": _l("Referrals to other services"),
+    "cafe_visits": _l("Drop-in cafe visits (total)"),
 }
 
 # Codes the requests module is expected to use; an unknown code is shown as it is.

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from inventory.core.clock import local_today, start_of_day_utc
 from inventory.core.db import db
+from inventory.outcomes.counts import outcome_actuals
 from inventory.requests import queries as request_queries
 from inventory.rounds.models import SupportPageScan
 from inventory.settings.organisation import (
@@ -416,6 +417,7 @@ def fiscal_year_report(fiscal_year: int) -> FiscalYearReport:
         "packs_sent": mailed + handed_over,
         "placement_locations": sum(1 for qty in placed_by_location.values() if qty > 0),
         "support_page_scans": sum(sum(counts) for counts in scans.values()),
+        **outcome_actuals(first_day, last_day),
     }
     pad_ids = list(items)
     return FiscalYearReport(

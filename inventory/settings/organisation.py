@@ -12,7 +12,15 @@ from inventory.core.errors import InvalidValue
 from inventory.settings.models import FiscalTarget, OrganisationSettings
 
 # The metrics the city's report compares with targets, in report order.
-TARGET_METRICS = ("packs_placed", "packs_sent", "placement_locations", "support_page_scans")
+TARGET_METRICS = (
+    "packs_placed",
+    "packs_sent",
+    "placement_locations",
+    "support_page_scans",
+    "new_consultations",
+    "referrals",
+    "cafe_visits",
+)
 
 
 LIMITS = {"pads_per_pack": (1, 1000), "retention_days": (1, 3650)}

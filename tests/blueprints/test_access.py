@@ -108,6 +108,13 @@ ACCESS = {
     "reports.fiscal_year": STAFF,
     "reports.fiscal_year_csv": STAFF,
     "reports.export": STAFF,
+    # outcomes.* (consultation and referral tallies, the drop-in cafe, the outcome figures)
+    "outcomes.quick_entry": STAFF,
+    "outcomes.monthly_entry": STAFF,
+    "outcomes.cafe": STAFF,
+    "outcomes.figures": STAFF,
+    "outcomes.destinations": ADMIN,
+    "outcomes.set_destination_active": ADMIN,
 }
 ROLES = [None, *[role.value for role in Role]]
 
@@ -128,6 +135,7 @@ def url_args(endpoint: str, app) -> dict:
         "token_id": 1,
         "request_id": 1,
         "link_id": 1,
+        "destination_id": 1,
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     return {name: samples[name] for name in rule.arguments}

@@ -1,0 +1,97 @@
+"""Small-count suppression for the publication version of a table, as statistical offices do it.
+
+Counts from 1 to 9 are not shown (primary suppression). A hidden cell could still be worked out
+from the totals printed beside it, so more cells are hidden (complementary suppression) until
+every hidden cell lies on a rectangle of hidden cells, each of them at least 1: the table's totals
+then hold just as well with the rectangle's corners moved by ±1, so no hidden count can be
+recovered from any row or column total, nor from any sum of them, nor from the fact that no
+count is negative.
+
+Cells are addressed on the table with its totals: row R holds the column totals, column C the
+row totals, (R, C) the grand total. A table that prints no row totals (or no column totals) has
+that line hidden from the start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SMALL = (1, 9)
+
+Position = tuple[int, int]
+
+
+def with_totals(cells: Sequence[Sequence[int]], columns: int) -> list[list[int]]:
+    """The table with a total column and a total row added."""
+    grid = [[*row, sum(row)] for row in cells]
+    grid.append([sum(row[j] for row in grid) for j in range(columns + 1)])
+    return grid
+
+
+def suppress(
+    cells: Sequence[Sequence[int]],
+    *,
+    columns: int,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    small: tuple[int, int] = SMALL,
+) -> set[Position]:
+    """The positions (on the table with totals) to hide in the publication version.
+
+    `cells` has one list of `columns` counts per row. Returns primary and complementary
+    suppressions; positions of totals the table does not print are not included.
+    """
+    grid = with_totals(cells, columns)
+    rows = len(cells)
+    last_row, last_col = rows, columns
+    hidden: set[Position] = set()
+    if not row_totals:
+        hidden |= {(i, last_col) for i in range(rows + 1)}
+    if not column_totals:
+        hidden |= {(last_row, j) for j in range(columns + 1)}
+    low, high = small
+    primary = sorted(
+        (i, j)
+        for i in range(rows + 1)
+        for j in range(columns + 1)
+        if (i, j) not in hidden and low <= grid[i][j] <= high
+    )
+    suppressed = set(primary)
+    for position in primary:
+        suppressed |= _cheapest_rectangle(grid, position, suppressed, hidden)
+    return suppressed - hidden
+
+
+def _cheapest_rectangle(
+    grid: list[list[int]], position: Position, suppressed: set[Position], hidden: set[Position]
+) -> set[Position]:
+    """The other three corners of the rectangle through `position` that hides least.
+
+    Every corner must be 1 or more (a zero corner could not move down, which would pin the
+    rectangle and give the hidden count away). Cells already hidden cost nothing; totals cost
+    more than inner cells, so that the printed totals survive where the table allows it.
+    """
+    i, j = position
+    last_row, last_col = len(grid) - 1, len(grid[0]) - 1
+    best: tuple | None = None
+    best_corners: set[Position] = set()
+    for other_i in range(last_row + 1):
+        if other_i == i:
+            continue
+        for other_j in range(last_col + 1):
+            if other_j == j:
+                continue
+            corners = {(other_i, j), (i, other_j), (other_i, other_j)}
+            new = [c for c in corners if c not in suppressed and c not in hidden]
+            if any(grid[a][b] < 1 for a, b in corners if (a, b) not in hidden):
+                continue
+            cost = (
+                sum(1 for a, b in new if a == last_row or b == last_col),
+                len(new),
+                sum(grid[a][b] for a, b in new),
+                other_i,
+                other_j,
+            )
+            if best is None or cost < best:
+                best, best_corners = cost, set(new)
+    return best_corners
