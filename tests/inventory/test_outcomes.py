@@ -243,7 +243,7 @@ def test_the_publication_version_hides_every_small_count_and_keeps_the_large_one
     # Only 5 continuing contacts in the year: that total is hidden, and so one more in its row.
     assert by_heard["total"][1] is None and [v is None for v in by_heard["total"]].count(True) == 2
     places = public.table("by_location_kind")
-    for grid_row, (packs, rate) in zip(places.grid, places.extra, strict=True):
+    for grid_row, (_packs, rate) in zip(places.grid, places.extra, strict=True):
         if grid_row[-1] is None:
             assert rate is None  # a rate would give the hidden count back from the packs placed
 
