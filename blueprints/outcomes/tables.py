@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from babel.dates import format_skeleton
 from flask import request
-from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from inventory.outcomes import queries
@@ -55,7 +56,8 @@ def _show(value):
 
 
 def _month_label(code: str) -> str:
-    return format_date(date.fromisoformat(code), "yMMM")
+    """A month with its year, as the language writes it (2025年4月, Apr 2025)."""
+    return format_skeleton("yMMM", date.fromisoformat(code), locale=get_locale())
 
 
 def _shown(table: OutcomeTable, title: str, row_label, note: str = "", wide: bool = False) -> ShownTable:
