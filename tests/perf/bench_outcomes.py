@@ -1,4 +1,4 @@
-"""Benchmark of the outcome figures on SQLite; a plain script: `.venv/bin/python tests/perf/bench_outcomes.py`.
+"""Benchmark of the outcome figures on SQLite: `.venv/bin/python tests/perf/bench_outcomes.py`.
 
 With 50,000 consultation tallies over 10 fiscal years (5,000 in the measured one), 20,000
 referrals and 500 cafe sessions: the outcome figures of one fiscal year, the city's version and
@@ -40,8 +40,8 @@ def fill(path: Path, tallies: int, seed: int = 15) -> None:
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
     conn.executemany(
-        "INSERT INTO location (id, code, kind, name, address, spot, target_level, contact_note, active, created_at) "
-        "VALUES (?, ?, ?, ?, '', '', 10, '', 1, '2016-01-01')",
+        "INSERT INTO location (id, code, kind, name, address, spot, target_level, contact_note, active, "
+        "created_at) VALUES (?, ?, ?, ?, '', '', 10, '', 1, '2016-01-01')",
         [(i, f"B{i:06d}", KINDS[i % len(KINDS)], f"拠点{i}") for i in range(1, 201)],
     )
     days = (date(FIRST.year + 10, 3, 31) - FIRST).days
