@@ -54,8 +54,8 @@ def fill(path: Path, tallies: int, seed: int = 15) -> None:
         if tally % 5 < 2:
             referrals.append((day.isoformat(), rng.randint(1, 8), tally))
     conn.executemany(
-        "INSERT INTO consultation_tally (id, occurred_on, channel, is_new, heard_via, heard_location_id, count, "
-        "note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, 1, '', '2026-01-01')",
+        "INSERT INTO consultation_tally (id, occurred_on, channel, is_new, heard_via, heard_location_id, "
+        "count, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, 1, '', '2026-01-01')",
         rows,
     )
     conn.executemany(
@@ -84,8 +84,8 @@ BARE = [
        GROUP BY m, t.channel, t.is_new, t.heard_via, l.kind""",
     """SELECT destination_id, sum(count) FROM referral
        WHERE occurred_on BETWEEN '2025-04-01' AND '2026-03-31' GROUP BY destination_id""",
-    """SELECT id, name FROM referral_destination WHERE active = 1 OR id IN (SELECT destination_id FROM referral
-       WHERE occurred_on BETWEEN '2025-04-01' AND '2026-03-31') ORDER BY position, id""",
+    """SELECT id, name FROM referral_destination
+       WHERE active = 1 OR id IN (SELECT destination_id FROM referral WHERE occurred_on BETWEEN '2025-04-01' AND '2026-03-31') ORDER BY position, id""",
     """SELECT strftime('%m', held_on), count(*), sum(visits) FROM cafe_session
        WHERE held_on BETWEEN '2025-04-01' AND '2026-03-31' GROUP BY 1""",
 ]
