@@ -85,7 +85,9 @@ BARE = [
     """SELECT destination_id, sum(count) FROM referral
        WHERE occurred_on BETWEEN '2025-04-01' AND '2026-03-31' GROUP BY destination_id""",
     """SELECT id, name FROM referral_destination
-       WHERE active = 1 OR id IN (SELECT destination_id FROM referral WHERE occurred_on BETWEEN '2025-04-01' AND '2026-03-31') ORDER BY position, id""",
+       WHERE active = 1 OR id IN (SELECT destination_id FROM referral
+                                  WHERE occurred_on BETWEEN '2025-04-01' AND '2026-03-31')
+       ORDER BY position, id""",
     """SELECT strftime('%m', held_on), count(*), sum(visits) FROM cafe_session
        WHERE held_on BETWEEN '2025-04-01' AND '2026-03-31' GROUP BY 1""",
 ]
@@ -132,7 +134,8 @@ def main() -> None:
     ]:
         verdict = "OK" if median <= 2 * bare_ms else "SLOW"
         print(
-            f"  {label:<37} median {median:7.2f} ms  max {worst:7.2f} ms  {median / bare_ms:4.2f}× bare  {verdict}"
+            f"  {label:<37} median {median:7.2f} ms  max {worst:7.2f} ms  "
+            f"{median / bare_ms:4.2f}× bare  {verdict}"
         )
 
 
