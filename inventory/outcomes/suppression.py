@@ -81,17 +81,25 @@ def _cheapest_rectangle(
         for other_j in range(last_col + 1):
             if other_j == j:
                 continue
-            corners = {(other_i, j), (i, other_j), (other_i, other_j)}
-            new = [c for c in corners if c not in suppressed and c not in hidden]
-            if any(grid[a][b] < 1 for a, b in corners if (a, b) not in hidden):
+            margins = count = value = 0
+            usable = True
+            new = []
+            for a, b in ((other_i, j), (i, other_j), (other_i, other_j)):
+                if (a, b) in hidden:
+                    continue
+                if grid[a][b] < 1:
+                    usable = False
+                    break
+                if (a, b) not in suppressed:
+                    new.append((a, b))
+                    count += 1
+                    value += grid[a][b]
+                    margins += a == last_row or b == last_col
+            if not usable:
                 continue
-            cost = (
-                sum(1 for a, b in new if a == last_row or b == last_col),
-                len(new),
-                sum(grid[a][b] for a, b in new),
-                other_i,
-                other_j,
-            )
+            cost = (margins, count, value, other_i, other_j)
             if best is None or cost < best:
                 best, best_corners = cost, set(new)
+                if not count:
+                    return best_corners  # already on a rectangle of hidden cells: nothing to add
     return best_corners
