@@ -111,3 +111,89 @@ def recoverable(
         if not safe:
             found.append(position)
     return found
+
+
+def recoverable_together(tables: dict, links) -> list[tuple[str, tuple[int, int]]]:
+    """Hidden cells any table gives away when every table is read at once.
+
+    `tables` maps a key to (truth, shown, row_totals, column_totals); `links` lists groups of
+    (key, position) that print the same count, so they are one unknown (or one known number).
+    """
+    parent: dict = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for group in links:
+        for member in group[1:]:
+            parent[find(member)] = find(group[0])
+    unknown: dict = {}
+    known: dict = {}
+    for key, (truth, shown, row_totals, column_totals) in tables.items():
+        rows, columns = len(truth) - 1, len(truth[0]) - 1
+        for i, j in itertools.product(range(rows + 1), range(columns + 1)):
+            printed = shown[i][j] is not None and (j < columns or row_totals) and (i < rows or column_totals)
+            root = find((key, (i, j)))
+            if printed:
+                known[root] = truth[i][j]
+            else:
+                unknown.setdefault(root, truth[i][j])
+    for root in known:
+        unknown.pop(root, None)  # printed in one table: no secret in another
+    order = list(unknown)
+    index = {root: k for k, root in enumerate(order)}
+    matrix = []
+    for key, (truth, _shown, _r, _c) in tables.items():
+        rows, columns = len(truth) - 1, len(truth[0]) - 1
+        for line in equations(rows, columns):
+            row = [Fraction(0)] * len(order)
+            for position, coefficient in line:
+                root = find((key, position))
+                if root in index:
+                    row[index[root]] += coefficient
+            if any(row):
+                matrix.append(row)
+    basis = [_integral(v) for v in null_space(matrix, len(order))] if matrix else []
+    values = [unknown[root] for root in order]
+    moves = _moves(basis, values)
+    found = []
+    for k, root in enumerate(order):
+        key, (i, j) = root
+        truth, shown, row_totals, column_totals = tables[key]
+        rows, columns = len(truth) - 1, len(truth[0]) - 1
+        if not ((j < columns or row_totals) and (i < rows or column_totals)):
+            continue  # a total no table prints is no secret
+        if not any(
+            move[k] != 0 and all(x + sign * d >= 0 for x, d in zip(values, move, strict=True))
+            for move in moves
+            for sign in (1, -1)
+        ):
+            found.append(root)
+    return found
+
+
+def _moves(basis: list[list[int]], values: list[int], tries: int = 20000, seed: int = 7) -> list[list[int]]:
+    """Moves that keep every printed number: the basis, pairs of it, and random small combinations.
+
+    A move that keeps every count at zero or more shows a second table printing the same; the
+    random combinations find the ones that need several basis vectors at once.
+    """
+    import random
+
+    rng = random.Random(seed)
+    moves = basis + [[a + b for a, b in zip(u, v, strict=True)] for u, v in itertools.combinations(basis, 2)]
+    moves += [[a - b for a, b in zip(u, v, strict=True)] for u, v in itertools.combinations(basis, 2)]
+    if basis:
+        for _ in range(tries):
+            chosen = rng.sample(basis, k=min(len(basis), rng.randint(2, 6)))
+            move = [0] * len(values)
+            for vector in chosen:
+                factor = rng.choice((-1, 1))
+                move = [m + factor * d for m, d in zip(move, vector, strict=True)]
+            if all(x + d >= 0 for x, d in zip(values, move, strict=True)) or all(
+                x - d >= 0 for x, d in zip(values, move, strict=True)
+            ):
+                moves.append(move)
+    return moves

@@ -15,6 +15,9 @@ that line hidden from the start.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from inventory.outcomes.disclosure import Printed, exposed
 
 SMALL = (1, 9)
 
@@ -35,11 +38,13 @@ def suppress(
     row_totals: bool = True,
     column_totals: bool = True,
     small: tuple[int, int] = SMALL,
+    forced: set[Position] | frozenset[Position] = frozenset(),
 ) -> set[Position]:
     """The positions (on the table with totals) to hide in the publication version.
 
     `cells` has one list of `columns` counts per row. Returns primary and complementary
-    suppressions; positions of totals the table does not print are not included.
+    suppressions; positions of totals the table does not print are not included. `forced`
+    cells are hidden and protected like small counts (a cell another table hides).
     """
     grid = with_totals(cells, columns)
     rows = len(cells)
@@ -54,7 +59,7 @@ def suppress(
         (i, j)
         for i in range(rows + 1)
         for j in range(columns + 1)
-        if (i, j) not in hidden and low <= grid[i][j] <= high
+        if (i, j) not in hidden and (low <= grid[i][j] <= high or (i, j) in forced)
     )
     suppressed = set(primary)
     for position in primary:
@@ -103,3 +108,73 @@ def _cheapest_rectangle(
                 if not count:
                     return best_corners  # already on a rectangle of hidden cells: nothing to add
     return best_corners
+
+
+@dataclass(frozen=True)
+class TableCells:
+    """The counts of one table and which totals it prints, for suppressing tables together."""
+
+    cells: list[list[int]]
+    columns: int
+    row_totals: bool = True
+    column_totals: bool = True
+
+
+def suppress_jointly(
+    tables: dict[str, TableCells], links: list[list[tuple[str, Position]]]
+) -> dict[str, set[Position]]:
+    """Suppress several tables that print some of the same numbers, consistently and safely.
+
+    Each link names cells of different tables that hold the same count (the total of new
+    contacts is printed by three tables). A cell hidden in one table but printed in another
+    would be given away there, so it is hidden and protected in every table that prints it.
+    Rectangles that protect a table alone can still pin a count once all tables are solved
+    together; the audit (disclosure.exposed) finds such cells, and their row and column totals
+    are hidden too, until the audit finds none. Should that not settle, every count is hidden.
+    """
+    forced: dict[str, set[Position]] = {key: set() for key in tables}
+    grids = {key: with_totals(t.cells, t.columns) for key, t in tables.items()}
+    for _round in range(MAX_AUDIT_ROUNDS):
+        hidden = _consistent(tables, links, forced)
+        printed = {
+            key: Printed(grids[key], hidden[key], t.row_totals, t.column_totals) for key, t in tables.items()
+        }
+        leaks = exposed(printed, links)
+        if not leaks:
+            return hidden
+        for key, (i, j) in leaks:
+            last_row, last_col = len(grids[key]) - 1, len(grids[key][0]) - 1
+            forced[key] |= {p for p in ((i, j), (i, last_col), (last_row, j)) if grids[key][p[0]][p[1]] >= 1}
+    return {
+        key: {(i, j) for i, row in enumerate(grid) for j, value in enumerate(row) if value}
+        for key, grid in grids.items()
+    }
+
+
+MAX_AUDIT_ROUNDS = 8
+
+
+def _consistent(
+    tables: dict[str, TableCells], links: list[list[tuple[str, Position]]], forced: dict[str, set[Position]]
+) -> dict[str, set[Position]]:
+    """Suppress each table, hiding linked cells alike everywhere, until no table adds one."""
+    while True:
+        hidden = {
+            key: suppress(
+                t.cells,
+                columns=t.columns,
+                row_totals=t.row_totals,
+                column_totals=t.column_totals,
+                forced=forced[key],
+            )
+            for key, t in tables.items()
+        }
+        grew = False
+        for group in links:
+            if any(position in hidden[key] for key, position in group):
+                for key, position in group:
+                    if position not in hidden[key] and position not in forced[key]:
+                        forced[key].add(position)
+                        grew = True
+        if not grew:
+            return hidden

@@ -110,3 +110,53 @@ def test_random_tables_show_no_small_count_and_give_none_away(seed):
     assert small_cells_shown(truth, shown, row_totals=row_totals) == []
     assert recoverable(truth, shown, row_totals=row_totals) == []
     assert all(truth[i][j] >= 1 for i, row in enumerate(shown) for j, v in enumerate(row) if v is None)
+
+
+def random_year(rng: random.Random, contacts: int):
+    """The four linked tables of a random year of contacts, as outcome_figures builds them."""
+    from collections import Counter
+
+    from inventory.outcomes import queries
+
+    heard, channels = ["pack", "qr", "school", "city_office", "other", "unknown"], list("abcdef")
+    kinds = [*queries.PLACEMENT_KINDS, queries.UNKNOWN_PLACE]
+    by_heard, by_channel, by_month, by_place = Counter(), Counter(), Counter(), Counter()
+    for _ in range(contacts):
+        way, age = rng.choice(heard), rng.choice(["new", "new", "continuing"])
+        by_heard[way, age] += 1
+        by_channel[rng.choice(channels), age] += 1
+        by_month[rng.randrange(12), age] += 1
+        if way in ("pack", "qr"):
+            kind = rng.choice(kinds[:-1]) if way == "pack" else rng.choice(kinds)
+            by_place[kind, way] += 1
+
+    def table(key, rows, columns, counts):
+        return queries._table(key, rows, columns, [[counts[r, c] for c in columns] for r in rows])
+
+    ages = ["new", "continuing"]
+    return [
+        table("by_heard", heard, ages, by_heard),
+        table("by_channel", channels, ages, by_channel),
+        table("by_month", list(range(12)), ages, by_month),
+        table("by_location_kind", kinds, ["pack", "qr"], by_place),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_years_read_together_give_no_hidden_count_away(seed):
+    from inventory.outcomes import queries
+    from tests.disclosure import recoverable_together
+
+    rng = random.Random(seed)
+    exact = random_year(rng, rng.choice([8, 20, 40, 80, 200]))
+    truth = {t.key: [row[:] for row in t.grid] for t in exact}
+    published = random_year(random.Random(seed), 0)  # replaced just below
+    published = [queries._table(t.key, t.rows, t.columns, [row[:-1] for row in t.grid[:-1]]) for t in exact]
+    queries._publish(published)
+    tables = {t.key: (truth[t.key], t.grid, True, True) for t in published}
+    links = queries._shared_cells({t.key: t for t in published})
+    for group in links:
+        assert len({dict((t.key, t) for t in published)[key].grid[i][j] for key, (i, j) in group}) == 1
+    for key, (real, shown, _r, _c) in tables.items():
+        assert small_cells_shown(real, shown) == [], key
+    assert recoverable_together(tables, links) == []
