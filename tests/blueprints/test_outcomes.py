@@ -271,3 +271,17 @@ def test_staff_may_not_change_the_list_of_destinations_but_the_admin_may(auth, c
     client.post(f"/outcomes/destinations/{MEDICAL}/active", data={"active": "0"})
     assert MEDICAL not in [d.id for d in services.list_destinations()]
     assert client.post("/outcomes/destinations/99999/active", data={"active": "0"}).status_code == 302
+
+
+def test_the_admin_sets_targets_for_the_outcome_metrics(auth, client):
+    from inventory.settings import organisation as settings
+
+    auth.login_as("admin")
+    response = client.post(
+        "/admin/targets/2025", data={"new_consultations": "１００", "referrals": "240", "cafe_visits": ""}
+    )
+    assert response.status_code == 302
+    targets = settings.get_targets(2025)
+    assert (targets["new_consultations"], targets["referrals"], targets["cafe_visits"]) == (100, 240, None)
+    assert refused(client.post("/admin/targets/2025", data={"referrals": "1000000001"}))
+    assert settings.get_targets(2025)["referrals"] == 240
