@@ -20,6 +20,7 @@ def register_all(app: Flask) -> None:
         i18n,
         main,
         navigation,
+        outcomes,
         printing,
         public,
         reports,
@@ -48,6 +49,19 @@ def register_all(app: Flask) -> None:
     errors.init_app(app)
     navigation.init_app(app)
     init_api(app)
-    for module in (main, auth, admin, api, public, rounds, stock, printing, requests, reports, alerts):
+    for module in (
+        main,
+        auth,
+        admin,
+        api,
+        public,
+        rounds,
+        stock,
+        printing,
+        requests,
+        reports,
+        outcomes,
+        alerts,
+    ):
         app.register_blueprint(module.bp)
     cli.init_app(app)

@@ -24,6 +24,7 @@ MENU: list = [
     ("requests.school_home", _l("My school"), {C}),
     ("rounds.plan", _l("Round plan"), {A, S, V}),
     ("printing.index", _l("Printing"), {A, S}),
+    ("outcomes.quick_entry", _l("Consultations"), {A, S}),
     ("reports.dashboard", _l("Reports"), {A, S}),
     (
         _l("Stock"),
@@ -43,9 +44,10 @@ MENU: list = [
             ("admin.edit_settings", _l("Settings"), {A}),
             ("requests.school_links", _l("School contacts"), {A}),
             ("requests.access_log", _l("Personal data log"), {A}),
+            # Staff and volunteers see only this entry of the group, so for them it is a plain link.
+            ("alerts.account", _l("My alerts"), {A, S, V}),
         ],
     ),
-    ("alerts.account", _l("My alerts"), {A, S, V}),
 ]
 
 

@@ -84,6 +84,7 @@ def seed(passwords: dict[Role, str]) -> str:
     )
     records = seed_stock(recorded_by=users[Role.ADMIN].id)
     requests_made = seed_open_work(school_user_id=users[Role.SCHOOL].id, recorded_by=users[Role.STAFF].id)
+    seed_outcomes(recorded_by=users[Role.ADMIN].id)
     return (
         f"demo data created: {len(DEMO_ACCOUNTS)} accounts (one per role), organisation settings, "
         f"{1 + len(PLACEMENTS)} locations, {records} stock records, {requests_made} open requests"
@@ -256,3 +257,43 @@ def seed_stock(*, recorded_by: int | None = None, months: int = 12, seed: int = 
         mistaken.record_id, note=DEMO + "二重入力の取消", occurred_at=utcnow() - timedelta(days=1), **common
     )
     return count + 4
+
+
+def seed_outcomes(*, recorded_by: int | None = None, weeks: int = 26, seed: int = 2026) -> int:
+    """Half a year of anonymous consultation tallies and weekly cafe sessions; return the tallies."""
+    from inventory.outcomes import services as outcomes
+    from inventory.stock.models import Location, LocationKind
+
+    rng = random.Random(seed)
+    points = list(
+        db.session.scalars(sa.select(Location.id).where(Location.kind != LocationKind.STOREROOM.value))
+    )
+    destinations = [d.id for d in outcomes.list_destinations()]
+    channels = ["phone"] * 5 + ["line"] * 3 + ["email", "cafe", "visit"]
+    heard = ["pack"] * 4 + ["qr"] * 2 + ["school", "city_office", "other", "unknown", "unknown"]
+    today = local_today()
+    tallies = 0
+    for week in range(weeks):
+        monday = today - timedelta(days=7 * (weeks - week) + today.weekday())
+        for _ in range(rng.randint(1, 5)):
+            way = rng.choice(heard) if points else "unknown"
+            outcomes.record_consultation(
+                occurred_on=monday + timedelta(days=rng.randint(0, 4)),
+                channel=rng.choice(channels),
+                is_new=rng.random() < 0.6,
+                heard_via=way,
+                location_id=rng.choice(points) if way in ("pack", "qr") else None,
+                referrals=rng.sample(destinations, k=rng.choice([0, 0, 1, 1, 2])) if destinations else [],
+                note=DEMO_NOTE,
+                recorded_by=recorded_by,
+                idempotency_key=None,
+            )
+            tallies += 1
+        outcomes.record_cafe_session(
+            held_on=monday + timedelta(days=2),
+            visits=rng.randint(2, 14),
+            note=DEMO_NOTE,
+            recorded_by=recorded_by,
+            idempotency_key=None,
+        )
+    return tallies

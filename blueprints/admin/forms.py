@@ -123,6 +123,9 @@ class TargetsForm(AppForm):
         validators=[Optional(), NumberRange(0, 100)],
         description=_l("e.g. 98"),
     )
+    new_consultations = NumberField(_l("New consultations"), validators=[Optional(), NumberRange(0, 10**9)])
+    referrals = NumberField(_l("Referrals to other services"), validators=[Optional(), NumberRange(0, 10**9)])
+    cafe_visits = NumberField(_l("Drop-in cafe visits"), validators=[Optional(), NumberRange(0, 10**9)])
 
 
 class TokenForm(AppForm):

@@ -192,4 +192,6 @@ def edit_targets(fiscal_year: int | None = None):
         settings.set_targets(fiscal_year, {m: getattr(form, m).data for m in TARGET_METRICS})
         flash(_("The targets were saved."), "success")
         return redirect(url_for(".edit_targets", fiscal_year=fiscal_year))
-    return render_template("admin/targets.html", form=form, fiscal_year=fiscal_year)
+    return render_template(
+        "admin/targets.html", form=form, fiscal_year=fiscal_year, target_metrics=TARGET_METRICS
+    )

@@ -62,6 +62,9 @@ METRIC_NAMES = {
     "placement_locations": _l("Placement points stocked"),
     "support_page_scans": _l("Support page views (QR scans)"),
     "availability_percent": _l("Availability: days with packs, all locations (%)"),
+    "new_consultations": _l("New consultations (first contacts)"),
+    "referrals": _l("Referrals to other services"),
+    "cafe_visits": _l("Drop-in cafe visits (total)"),
 }
 
 # Codes the requests module is expected to use; an unknown code is shown as it is.

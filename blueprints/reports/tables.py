@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from inventory.reports.yearly import FiscalYearReport
 from inventory.settings.organisation import OUTCOME
 
+from ..outcomes.tables import outcome_section
 from ..stock import names as stock_names
 from . import charts
 from .names import CHANNEL_ORDER, CHANNELS, DELIVERY, DELIVERY_ORDER, METRIC_NAMES, name
@@ -608,6 +609,15 @@ def _availability(report: FiscalYearReport) -> Table:
     )
 
 
+def _outcomes(report: FiscalYearReport) -> list[Table]:
+    """The outcome tables in the city's version (exact counts): this report goes to the city."""
+    section = outcome_section(report, version="city")
+    return [
+        Table(f"outcomes-{t.key}", t.title, t.columns, t.rows, t.footer, t.note, t.wide)
+        for t in section.tables
+    ]
+
+
 def fiscal_year_tables(report: FiscalYearReport) -> list[Table]:
     """Every section of the report, in the order the city reads it."""
     pads = _pads_per_pack(report)
@@ -657,6 +667,7 @@ def fiscal_year_tables(report: FiscalYearReport) -> list[Table]:
             report.scans_by_location,
             _("Support page views (QR scans) by location and month"),
         ),
+        *_outcomes(report),
     ]
 
 

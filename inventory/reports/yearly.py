@@ -11,7 +11,6 @@ Request figures come from `request_queries` (requests made in the period, cancel
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from inventory.core.clock import local_today, start_of_day_utc, utcnow
 from inventory.core.db import db
+from inventory.outcomes.counts import outcome_actuals
 from inventory.reports.availability import Availability, availability
 from inventory.requests import queries as request_queries
 from inventory.requests.models import Delivery, PackRequest, RequestStatus
@@ -626,11 +626,6 @@ def _cancelled_requests(since, until) -> int:
     )
 
 
-# Actual figures of target metrics computed outside this module (e.g. consultation tallies):
-# metric code -> function(since, until) -> int. Metrics with neither show "—".
-EXTRA_ACTUALS: dict[str, Callable[[datetime, datetime], int]] = {}
-
-
 def scans_by_month(first: date, count: int, *, location_id: int | None = None) -> dict[int, list[int]]:
     """Support-page scans per location and month, for `count` months from `first`'s month."""
     bounds = month_starts(first, count)
@@ -758,9 +753,8 @@ def fiscal_year_report(
         "placement_locations": sum(1 for qty in placed_by_location.values() if qty > 0),
         "support_page_scans": sum(sum(counts) for counts in scans.values()),
         "availability_percent": year_availability.share,
+        **outcome_actuals(first_day, last_day),
     }
-    for metric, compute in EXTRA_ACTUALS.items():
-        actuals[metric] = compute(since, until)
     kpis = []
     for metric in TARGET_METRICS:
         prior = next((k.actual for k in previous.kpis if k.metric == metric), None) if previous else None

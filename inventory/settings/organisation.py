@@ -44,6 +44,9 @@ TARGET_METRICS = (
     TargetMetric("placement_locations", OUTPUT),
     TargetMetric("support_page_scans", OUTCOME),
     TargetMetric("availability_percent", OUTPUT),  # days with packs, all locations (e.g. 98)
+    TargetMetric("new_consultations", OUTCOME),
+    TargetMetric("referrals", OUTCOME),
+    TargetMetric("cafe_visits", OUTCOME),
 )
 
 

@@ -125,6 +125,13 @@ ACCESS = {
     "alerts.retry_delivery": ADMIN,
     "alerts.channel_settings": ADMIN,
     "alerts.location_volunteers": STAFF,
+    # outcomes.* (consultation and referral tallies, the drop-in cafe, the outcome figures)
+    "outcomes.quick_entry": STAFF,
+    "outcomes.monthly_entry": STAFF,
+    "outcomes.cafe": STAFF,
+    "outcomes.figures": STAFF,
+    "outcomes.destinations": ADMIN,
+    "outcomes.set_destination_active": ADMIN,
 }
 ROLES = [None, *[role.value for role in Role]]
 
@@ -147,6 +154,7 @@ def url_args(endpoint: str, app) -> dict:
         "request_id": 1,
         "link_id": 1,
         "delivery_id": 1,
+        "destination_id": 1,
     }
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     return {name: samples[name] for name in rule.arguments}

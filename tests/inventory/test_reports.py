@@ -173,6 +173,9 @@ def test_kpi_table_has_target_actual_and_rate(year):
         "placement_locations": (3, 3, 100.0),
         "support_page_scans": (None, 6, None),
         "availability_percent": (None, 100.0, None),
+        "new_consultations": (None, 0, None),
+        "referrals": (None, 0, None),
+        "cafe_visits": (None, 0, None),
     }
 
 
@@ -254,7 +257,7 @@ def test_a_movement_at_2359_on_march_31_japan_time_counts_in_the_old_year_and_00
 def test_a_year_without_data_is_an_empty_report(app, items):
     report = reports.fiscal_year_report(2099)
     assert report.received_total == report.placed_total == report.scans_total == 0
-    assert [row.actual for row in report.kpis] == [0, 0, 0, 0, None]  # availability: nothing known
+    assert [row.actual for row in report.kpis] == [0, 0, 0, 0, None, 0, 0, 0]  # availability: nothing known
 
 
 @pytest.mark.parametrize("year", [1999, 2101, -1, "2025", None, True])

@@ -1,0 +1,1 @@
+"""The outcome side: anonymous consultation and referral tallies, the drop-in cafe, their figures."""
