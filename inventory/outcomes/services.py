@@ -37,6 +37,7 @@ from inventory.outcomes.models import (
     Referral,
     ReferralDestination,
 )
+from inventory.reports.closing import refuse_if_closed
 from inventory.stock.errors import UnknownLocation
 from inventory.stock.models import Location, LocationKind
 
@@ -58,7 +59,7 @@ def check_tally_date(day, *, field: str = "occurred_on") -> date:
     """The one check of every outcome date (tally, sheet month, cafe session): a real past day.
 
     A consultation is entered after it happened, so a day after today in Japan is a mistake.
-    The refusal of a day in a closed fiscal year belongs here too, so every outcome write gets it.
+    A day in a closed fiscal year is refused too, so every outcome write keeps a filed year as it is.
     """
     if isinstance(day, datetime) or not isinstance(day, date):
         raise InvalidDate(day, field=field, reason="not_a_date")
@@ -66,6 +67,7 @@ def check_tally_date(day, *, field: str = "occurred_on") -> date:
         raise InvalidDate(day, field=field, reason="future")
     if day < EARLIEST.date():
         raise InvalidDate(day, field=field, reason="too_old")
+    refuse_if_closed(day, field=field)  # a closed fiscal year's figures stay as filed
     return day
 
 

@@ -460,3 +460,27 @@ def test_the_tables_read_together_give_no_hidden_count_away(outcome_year):
         for key in public
     }
     assert recoverable_together(tables, links) == []
+
+
+def test_tallies_dated_in_a_closed_fiscal_year_are_refused_and_write_nothing(app, point, make_user):
+    from inventory.reports import closing
+    from inventory.reports.errors import YearClosed
+
+    admin = make_user("admin")
+    closing.close_year(2024, {"marker": 2024}, closed_by=admin.id)
+    in_closed_year = date(2025, 3, 31)
+    with pytest.raises(YearClosed):
+        consult(in_closed_year, "phone", True, "pack", point.id, [CITY])
+    with pytest.raises(YearClosed):
+        services.record_month(
+            month=date(2025, 3, 1),
+            cells={("phone", True, "unknown", None): 4},
+            referrals={},
+            recorded_by=None,
+            idempotency_key=fresh_key(),
+        )
+    with pytest.raises(YearClosed):
+        services.record_cafe_session(held_on=in_closed_year, visits=3, idempotency_key=fresh_key())
+    assert set(count_outcome_rows().values()) == {0}
+    consult(date(2025, 4, 1), "phone", True, "pack", point.id, [CITY])  # the open year takes it
+    assert count_outcome_rows()["consultation_tally"] == 1
