@@ -24,7 +24,7 @@ from inventory.outcomes.models import (
 )
 from inventory.outcomes.suppression import TableCells, suppress_jointly, with_totals
 from inventory.reports import yearly
-from inventory.stock.models import Location, LocationKind, MovementKind
+from inventory.stock.models import Location, LocationKind
 
 NEW, CONTINUING = "new", "continuing"
 # The kinds of placement points a pack or a QR can name, and the row for a QR of no known place.
@@ -136,13 +136,7 @@ def _shared_cells(tables: dict[str, OutcomeTable]) -> list[list[tuple[str, tuple
 
 def placed_by_kind(fiscal_year: int) -> dict[str, int]:
     """Packs placed per location kind in the year, as the fiscal-year report computes "placed"."""
-    since, until = yearly.fiscal_year_bounds(fiscal_year)
-    flows = yearly.net_flows(since, until, item_ids=yearly.pad_items(), kinds=(MovementKind.TRANSFER.value,))
-    kinds = dict(db.session.execute(sa.select(Location.id, Location.kind)).tuples().all())
-    placed: Counter[str] = Counter()
-    for (_kind, _item, place, _month), quantity in flows.items():
-        placed[kinds[place]] += quantity
-    return dict(placed)
+    return yearly.fiscal_year_report(fiscal_year, with_previous=False).placed_by_kind
 
 
 def outcome_figures(

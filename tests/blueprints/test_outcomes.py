@@ -225,13 +225,19 @@ def test_the_figures_page_says_which_version_it_is(staff, client, items, storero
     assert "匿名" in city  # how an anonymous caller is counted
 
 
-def test_the_fiscal_year_report_includes_the_outcome_section(staff, client, items, storeroom, make_location):
+def test_the_fiscal_year_report_includes_the_outcome_tables_in_the_citys_version(
+    staff, client, items, storeroom, make_location
+):
     build_outcome_year(items, storeroom, make_location)
     page = client.get("/reports/fiscal-year?year=2025").get_data(as_text=True)
-    assert "相談・つなぎ・居場所" in page
     assert "新規相談件数" in page  # the target metric
-    public = client.get("/reports/fiscal-year?year=2025&version=public").get_data(as_text=True)
-    assert "公表用" in public
+    # The outcome tables are part of the report document: the page, its CSV (and PDF, and a
+    # closed year's snapshot) carry the city's exact version, with a link to the published one.
+    assert "section-outcomes-by_heard" in page and "窓口を知ったきっかけ別の相談件数" in page
+    assert "つなぎ先別のつなぎ件数" in page
+    assert "/outcomes/figures?year=2025&amp;version=public" in page
+    csv = client.get("/reports/fiscal-year.csv?year=2025").get_data().decode("utf-8-sig")
+    assert "窓口を知ったきっかけ別の相談件数" in csv and ",X," not in csv
 
 
 @pytest.mark.parametrize("year", ["1999", "abc", "２１０１"])

@@ -124,6 +124,7 @@ def location_form(**overrides) -> dict:
         address="",
         target_level="0",
         contact_note="",
+        public="",
     )
     data.update(overrides)
     return data
