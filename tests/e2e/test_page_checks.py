@@ -55,6 +55,12 @@ def desk(browser):
     context.close()
 
 
+def once_on_sqlite(database) -> None:
+    """The pages are the same HTML whatever the database: check them once (a few minutes a run)."""
+    if database.backend != "sqlite":
+        pytest.skip("the same pages as on SQLite, checked there once")
+
+
 def visit_pages(app, live_server, page, role, samples):  # noqa: F811
     """Yield (label, page) for every HTML page this role may open, signed in as that role."""
     users, values, by_endpoint = samples
@@ -70,7 +76,15 @@ def visit_pages(app, live_server, page, role, samples):  # noqa: F811
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_has_a_serious_or_critical_accessibility_finding(app, checked_server, desk, samples, role):  # noqa: F811
+def test_no_page_has_a_serious_or_critical_accessibility_finding(
+    app,
+    database,
+    checked_server,
+    desk,
+    samples,
+    role,  # noqa: F811
+):
+    once_on_sqlite(database)
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -94,7 +108,8 @@ def _java() -> str | None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_is_valid_html(app, checked_server, desk, samples, role, tmp_path):  # noqa: F811
+def test_every_page_is_valid_html(app, database, checked_server, desk, samples, role, tmp_path):  # noqa: F811
+    once_on_sqlite(database)
     if not _java():
         pytest.skip("Java not found: apt-get install default-jre-headless to run the Nu HTML Checker")
     if not VNU_JAR.exists():
