@@ -377,6 +377,11 @@ def _purchase_list(report: FiscalYearReport) -> Table:
         [_("Total"), "", "", "", "", "", "", total, "", ""] if rows else None,
         note=_("Reversed purchases are listed but left out of the total."),
         wide=True,
+        previous=None
+        if report.previous is None
+        else _previous_row(
+            7, [sum(line.amount_yen for line in report.previous.purchase_lines if not line.reversed)], 10
+        ),
     )
 
 
@@ -431,8 +436,9 @@ def _by_location(report: FiscalYearReport) -> Table:
     )
 
 
-def _month_by_location(report: FiscalYearReport, key: str, values: dict[int, list[int]], title: str) -> Table:
+def _month_by_location(report: FiscalYearReport, key: str, attribute: str, title: str) -> Table:
     places = report.places
+    values: dict[int, list[int]] = getattr(report, attribute)
     months = short_month_labels(report.months)
     rows = [
         [places[i].label, *counts, sum(counts)]
@@ -453,7 +459,16 @@ def _month_by_location(report: FiscalYearReport, key: str, values: dict[int, lis
         rows,
         _sum_row(_("Total"), rows),
         wide=True,
+        previous=_previous_months(report.previous, attribute),
     )
+
+
+def _previous_months(previous: FiscalYearReport | None, attribute: str) -> list | None:
+    """The previous year's totals by month (April first) and over the year, under the footer."""
+    if previous is None:
+        return None
+    by_month = [sum(month) for month in zip(*getattr(previous, attribute).values(), strict=True)] or [0] * 12
+    return _previous_row(1, [*by_month, sum(by_month)], 14)
 
 
 def _school(report: FiscalYearReport) -> Table:
@@ -635,11 +650,9 @@ def fiscal_year_tables(report: FiscalYearReport) -> list[Table]:
         _by_kind(report),
         _by_location(report),
         _availability(report),
+        _month_by_location(report, "placed_monthly", "placed_monthly", _("Placed by location and month")),
         _month_by_location(
-            report, "placed_monthly", report.placed_monthly, _("Placed by location and month")
-        ),
-        _month_by_location(
-            report, "consumed_monthly", report.consumed_monthly, _("Taken by users by location and month")
+            report, "consumed_monthly", "consumed_monthly", _("Taken by users by location and month")
         ),
         _school(report),
         _counted(
@@ -664,7 +677,7 @@ def fiscal_year_tables(report: FiscalYearReport) -> list[Table]:
         _month_by_location(
             report,
             "scans",
-            report.scans_by_location,
+            "scans_by_location",
             _("Support page views (QR scans) by location and month"),
         ),
         *_outcomes(report),

@@ -81,8 +81,8 @@ def test_no_page_has_a_serious_or_critical_accessibility_finding(
     database,
     checked_server,
     desk,
-    samples,
-    role,  # noqa: F811
+    samples,  # noqa: F811
+    role,
 ):
     once_on_sqlite(database)
     from axe_playwright_python.sync_playwright import Axe

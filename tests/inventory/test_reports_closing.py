@@ -240,3 +240,17 @@ def test_packs_handed_over_are_split_between_the_window_and_the_cafe(app, packag
     report = reports.fiscal_year_report(settings.fiscal_year_of(local_today()))
     assert report.handed_over == 3
     assert report.handed_over_by_place == {"window": 1, "cafe": 2}
+
+
+def test_the_month_tables_and_the_purchase_list_carry_the_previous_years_totals(app, reconciled):
+    from blueprints.reports.tables import fiscal_year_tables
+
+    with app.test_request_context("/?lang=en"):
+        tables = {t.key: t for t in fiscal_year_tables(reports.fiscal_year_report(2026))}
+    placed = tables["placed_monthly"].previous
+    # FY2025 placed 18 packages in May (the 2nd month): 20 out, 2 brought back.
+    assert placed[0] == "Previous year" and placed[1:] == [0, 18, *[0] * 10, 18]
+    assert tables["consumed_monthly"].previous[1:] == [0, 0, 8, *[0] * 9, 8]
+    purchases = tables["purchases"].previous
+    assert purchases[0] == "Previous year" and purchases[7] == 4000 and len(purchases) == 10
+    assert tables["reconciliation"].previous is None  # items in different units: no total to compare
