@@ -33,22 +33,25 @@ HEARD = ("pack", "qr", "school", "city_office", "other", "unknown")
 KINDS = ("city_hall", "elementary_school", "junior_high_school", "university", "other")
 
 
-def fill(path: Path, tallies: int, seed: int = 15) -> None:
-    """Locations, tallies spread over ten years, referrals and cafe sessions, written directly."""
+def fill(path: Path, tallies: int, seed: int = 15, *, make_locations: bool = True) -> None:
+    """Tallies spread over ten years, referrals and cafe sessions, written directly; 200 locations
+    first, unless the database has its own (the year-end benchmark's ledger)."""
     rng = random.Random(seed)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO location (id, code, kind, name, address, spot, target_level, contact_note, active, "
-        "created_at) VALUES (?, ?, ?, ?, '', '', 10, '', 1, '2016-01-01')",
-        [(i, f"B{i:06d}", KINDS[i % len(KINDS)], f"拠点{i}") for i in range(1, 201)],
-    )
+    if make_locations:
+        conn.executemany(
+            "INSERT INTO location (id, code, kind, name, address, spot, target_level, contact_note, active, "
+            "created_at) VALUES (?, ?, ?, ?, '', '', 10, '', 1, '2016-01-01')",
+            [(i, f"B{i:06d}", KINDS[i % len(KINDS)], f"拠点{i}") for i in range(1, 201)],
+        )
+    places = [row[0] for row in conn.execute("SELECT id FROM location WHERE kind != 'storeroom' ORDER BY id")]
     days = (date(FIRST.year + 10, 3, 31) - FIRST).days
     rows, referrals = [], []
     for tally in range(1, tallies + 1):
         heard = rng.choice(HEARD)
-        place = rng.randint(1, 200) if heard == "pack" or (heard == "qr" and rng.random() < 0.8) else None
+        place = rng.choice(places) if heard == "pack" or (heard == "qr" and rng.random() < 0.8) else None
         day = FIRST + timedelta(days=rng.randint(0, days))
         rows.append((tally, day.isoformat(), rng.choice(CHANNELS), rng.random() < 0.6, heard, place))
         if tally % 5 < 2:

@@ -7,9 +7,8 @@ daily QR scan counts):
 - the PDF (GET /reports/fiscal-year.pdf, report and drawing) and the drawing alone: target ≤ 1 s;
 - the page and the CSV, for reference.
 
-Consultation tallies (issue 15's 50,000 tallies) are not generated here: the outcome tables live in
-another branch. After merging, add their generator to `add_outcome_load` and their bare queries to
-`OUTCOME_BARE_QUERIES`; both are empty on purpose until then.
+With 50,000 consultation tallies (bench_outcomes.py's generator) on top: the report's outcome
+actuals, and the page, CSV and PDF's outcome tables, against their bare aggregates.
 
 Options: --movements N (default 1000000), --reuse DB (a database bench_reports.py --keep wrote).
 """
@@ -29,19 +28,20 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
+import bench_outcomes as outcomes_bench  # noqa: E402
 from bench_ledger import connect_like_the_app, fill_large_ledger, make_app, timed  # noqa: E402
 from bench_reports import add_report_details, month_case  # noqa: E402
 
 FISCAL_YEAR = 2025
 RATIO_TARGET, PDF_MS = 2.0, 1000.0
-# The bare queries of the outcome side (consultations, referrals, cafe visits) for one year,
-# each a (sql, params(since, until)) pair; filled in by the integrator with the outcome tables.
-OUTCOME_BARE_QUERIES: list[tuple[str, object]] = []
+# The bare queries of the outcome side (consultations, referrals, cafe visits) of FY2025.
+OUTCOME_BARE_QUERIES = [(sql, lambda since, until: ()) for sql in outcomes_bench.BARE]
 
 
 def add_outcome_load(path: Path) -> dict:
-    """Where the 50,000 consultation tallies will be generated once the outcome tables exist."""
-    return {}
+    """50,000 consultation tallies over ten years, with referrals and cafe sessions."""
+    outcomes_bench.fill(path, 50_000, make_locations=False)
+    return {"tallies": 50_000}
 
 
 def signed_sql(pads: str) -> str:
