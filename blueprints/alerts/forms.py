@@ -1,12 +1,12 @@
 """Forms for alert switches, the channel settings and the volunteers of a location."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, widgets
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import Email, Length, NumberRange, Optional
 
 from inventory.alerts.models import AlertKind
 
-from ..forms import AppForm, CleanStringField, NumberField
+from ..forms import AppForm, CheckboxesField, CleanStringField, NumberField
 
 KIND_LABELS = {
     AlertKind.LOCATION_EMPTY.value: _l("A location I look after is reported empty"),
@@ -75,10 +75,4 @@ class ChannelSettingsForm(AppForm):
 class VolunteersForm(AppForm):
     """Who looks after a location."""
 
-    volunteers = SelectMultipleField(
-        _l("Volunteers"),
-        coerce=int,
-        widget=widgets.ListWidget(prefix_label=False),
-        option_widget=widgets.CheckboxInput(),
-        validate_choice=True,
-    )
+    volunteers = CheckboxesField(_l("Volunteers"), coerce=int, validate_choice=True)

@@ -16,13 +16,13 @@ from inventory.outcomes.services import MAX_CELL, MAX_VISITS
 
 from ..forms import (
     AppForm,
+    CheckboxesField,
     CleanStringField,
     NumberField,
     OneTimeKeyForm,
     nfkc,
     optional_int,
 )
-from ..rounds.forms import CheckboxesField
 from .names import CHANNELS, HEARD_VIA
 
 NOTE_WARNING = _l("Please do not write anything about the person here: no name, age, place or story.")
