@@ -30,7 +30,7 @@ def test_checkbox_list_writes_the_html_of_wtforms_list_of_checkboxes(app):
     from wtforms import Form, SelectMultipleField
     from wtforms.widgets import CheckboxInput, ListWidget
 
-    from blueprints.rounds.forms import CheckboxList
+    from blueprints.forms import CheckboxList
 
     choices = [("broken", "Broken <dispenser>"), ('odd"value', "Other & more"), ("closed", "閉まっていた")]
 
