@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 CLAIM = (
     'INSERT INTO idempotency_key ("key", action, fingerprint, created_at) VALUES (?, ?, ?, ?) '
@@ -49,6 +49,14 @@ VISIT = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 SET_RESULT = 'UPDATE idempotency_key SET result_id=? WHERE idempotency_key."key" = ?'
+CLOSED_YEAR = (
+    "SELECT fiscal_year_closing.fiscal_year \nFROM fiscal_year_closing \n"
+    "WHERE fiscal_year_closing.fiscal_year = ?"
+)
+CLOSE_REPORTS = (
+    "UPDATE empty_report SET closed_at=?, closed_by_visit_id=? WHERE empty_report.location_id = ? "
+    "AND empty_report.closed_at IS NULL AND empty_report.reported_at <= ?"
+)
 LOCATION_BY_CODE = "SELECT id FROM location WHERE code = ?"
 
 SQLITE = {
@@ -61,6 +69,8 @@ SQLITE = {
     "MOVEMENT": MOVEMENT,
     "VISIT": VISIT,
     "SET_RESULT": SET_RESULT,
+    "CLOSED_YEAR": CLOSED_YEAR,
+    "CLOSE_REPORTS": CLOSE_REPORTS,
     "LOCATION_BY_CODE": LOCATION_BY_CODE,
 }
 # psycopg takes %s, and PostgreSQL compares booleans as booleans; nothing else differs.
@@ -76,6 +86,7 @@ def connect_sqlite(path, factory=sqlite3.Connection) -> sqlite3.Connection:
         "synchronous = FULL",
         "foreign_keys = ON",
         "secure_delete = ON",
+        "journal_size_limit = 0",
     ):
         connection.execute(f"PRAGMA {pragma}")
     return connection
@@ -107,13 +118,21 @@ def record_visit(
     when = now()
     run(begin)
     try:
+        # The place is read first: the one-time key's fingerprint names it.
+        _kind, _active, item_id, storeroom_id = run(
+            sql["PLACE"], ("package", 1, 0, "storeroom", 1, 0, location_id)
+        ).fetchone()
         fingerprint = hashlib.sha256(key.encode()).hexdigest()
         if not run(sql["CLAIM"], (key, "record_visit", fingerprint, now())).rowcount:
             run("ROLLBACK")
             return None
-        _kind, _active, item_id, storeroom_id = run(
-            sql["PLACE"], ("package", 1, 0, "storeroom", 1, 0, location_id)
-        ).fetchone()
+        # Both balance rows locked first, in location order, as the ledger does; then the check
+        # that the day is not in a closed fiscal year.
+        places = sorted({location_id, storeroom_id} if added else {location_id})
+        levels = {place: run(sql["LOCK"], (place, item_id, now())).fetchone()[0] for place in places}
+        expected = levels[location_id]
+        today = datetime.now(UTC) + timedelta(hours=9)
+        run(sql["CLOSED_YEAR"], (today.year if today.month >= 4 else today.year - 1,))
         recorded_at = now()
         record_id = run(
             sql["RECORD"], ("restock_visit", location_id, when, recorded_at, None, None, "", None)
@@ -125,7 +144,6 @@ def record_visit(
                 (record_id, item_id, quantity, source, target, kind, when, recorded_at, None, note, None),
             )
 
-        expected = run(sql["LOCK"], (location_id, item_id, now())).fetchone()[0]
         if counted < expected:
             run(sql["TAKE"], (expected - counted, now(), location_id, item_id, expected - counted))
             movement(expected - counted, location_id, None, "consumption")
@@ -154,6 +172,8 @@ def record_visit(
                 "",
             ),
         ).fetchone()[0]
+        if counted or added:
+            run(sql["CLOSE_REPORTS"], (when, visit_id, location_id, when))
         run(sql["SET_RESULT"], (record_id, key))
         run("COMMIT")
         return visit_id
