@@ -1,6 +1,6 @@
 """Running the sender: the channels built from the settings, and the app's own trigger.
 
-The trigger: on a request, a process looks at the time it last started a sender (a number
+The trigger: after a request, a process looks at the time it last started a sender (a number
 in memory) and returns at once unless a minute has passed. Then it starts one background
 thread, and only that thread touches the database: it claims the minute in `alert_run` (a
 conditional UPDATE, so among all processes one sender starts per minute), runs the schedule
@@ -56,7 +56,14 @@ def init_app(app: Flask) -> None:
     """Start the in-process trigger when ALERTS_SEND_IN_PROCESS is on (the default)."""
     app.config.setdefault("ALERTS_SEND_IN_PROCESS", True)
     if app.config["ALERTS_SEND_IN_PROCESS"]:
-        app.before_request(trigger)
+        app.after_request(_after_request)
+
+
+def _after_request(response):
+    # After the view: an alert the request itself wrote (committed in its unit of work) is
+    # already there for the sender to find.
+    trigger()
+    return response
 
 
 def trigger() -> None:

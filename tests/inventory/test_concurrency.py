@@ -30,6 +30,8 @@ def test_threads_racing_for_the_last_units_never_take_more_than_there_is(
     donate(STOCK, items.package)
     barrier = threading.Barrier(TAKERS)
     outcomes = []
+    # Read the ids here: an expired ORM object would reload through this thread's session.
+    room_id, point_id, package_id = storeroom.id, point.id, items.package
 
     def take():
         with app.app_context():
@@ -37,7 +39,7 @@ def test_threads_racing_for_the_last_units_never_take_more_than_there_is(
 
             try:
                 barrier.wait(timeout=30)
-                operations.transfer_stock(storeroom.id, point.id, [(items.package, 1)], idempotency_key=None)
+                operations.transfer_stock(room_id, point_id, [(package_id, 1)], idempotency_key=None)
                 outcomes.append("ok")
             except InsufficientStock:
                 outcomes.append("short")
@@ -148,6 +150,8 @@ def test_visits_transfers_and_deliveries_racing_in_threads_neither_deadlock_nor_
     jobs = _burst_jobs(school_of, point, workers_per_kind=3)
     barrier = threading.Barrier(len(jobs))
     outcomes: list[tuple[str, str]] = []
+    # Read the ids here: an expired ORM object would reload through this thread's session.
+    room_id, point_id, package_id = storeroom.id, point.id, items.package
 
     def work(own_jobs):
         from tests.inventory.race_worker import mixed_action
@@ -156,9 +160,7 @@ def test_visits_transfers_and_deliveries_racing_in_threads_neither_deadlock_nor_
             try:
                 barrier.wait(timeout=30)
                 for kind, request_id in own_jobs:
-                    outcomes.append(
-                        (kind, mixed_action(kind, storeroom.id, point.id, items.package, request_id))
-                    )
+                    outcomes.append((kind, mixed_action(kind, room_id, point_id, package_id, request_id)))
             except Exception as error:  # a broken barrier: fails the test below
                 outcomes.append(("worker", repr(error)))
             finally:
