@@ -50,9 +50,11 @@ def counts():
 
 
 def test_one_address_tapping_from_many_tabs_at_once_counts_once(app, point):
+    point_id = point.id  # read here, not in the threads
+
     def tap(n):
         return lambda: empty_reports.report_location(
-            point.id, kind="empty", address_key="d" * 64, token_nonce=f"{n:08x}"
+            point_id, kind="empty", address_key="d" * 64, token_nonce=f"{n:08x}"
         )
 
     outcomes = race(app, [tap(n) for n in range(TAPPERS)])
@@ -61,9 +63,11 @@ def test_one_address_tapping_from_many_tabs_at_once_counts_once(app, point):
 
 
 def test_one_token_sent_from_many_places_at_once_is_used_once(app, point):
+    point_id = point.id  # read here, not in the threads
+
     def tap(n):
         return lambda: empty_reports.report_location(
-            point.id, kind="empty", address_key=f"{n:064x}", token_nonce="feedbeef"
+            point_id, kind="empty", address_key=f"{n:064x}", token_nonce="feedbeef"
         )
 
     outcomes = race(app, [tap(n) for n in range(TAPPERS)])

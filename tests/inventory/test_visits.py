@@ -137,12 +137,13 @@ def test_concurrent_replays_of_one_visit_record_it_once(app, packages, point):
     packages(20)
     same, results, errors = key(), [], []
     barrier = threading.Barrier(6)
+    point_id = point.id  # read here, not in the threads
 
     def replay():
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                results.append(visits.record_visit(point.id, counted=0, added=5, idempotency_key=same))
+                results.append(visits.record_visit(point_id, counted=0, added=5, idempotency_key=same))
             except Exception as error:
                 errors.append(error)
             finally:
@@ -220,17 +221,16 @@ def test_visits_racing_a_transfer_between_the_same_places_all_get_through_and_ba
 
     packages(20)
     barrier, errors = threading.Barrier(6), []
+    room_id, point_id, package_id = storeroom.id, point.id, items.package  # read here, not in the threads
 
     def act(index):
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
                 if index % 2:
-                    visits.record_visit(point.id, counted=0, added=1, idempotency_key=key())
+                    visits.record_visit(point_id, counted=0, added=1, idempotency_key=key())
                 else:
-                    operations.transfer_stock(
-                        storeroom.id, point.id, [(items.package, 1)], idempotency_key=key()
-                    )
+                    operations.transfer_stock(room_id, point_id, [(package_id, 1)], idempotency_key=key())
             except Exception as error:
                 errors.append(error)
             finally:
